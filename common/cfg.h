@@ -1,0 +1,106 @@
+/*
+ * cfg — the fluxwatch configuration: a YAML file read with libyaml and
+ * validated strictly against one table of keys (common/cfg_keys.c).
+ *
+ * Every key has a default in that table except what cannot have one (a
+ * resolver's address, a feed's url). Unknown keys, wrong types, values out
+ * of range and missing required keys are errors naming FILE:LINE:COLUMN.
+ * Times are durations written as "250ms", "30s", "5m", "2h", "7d", "1w" or a
+ * bare number of seconds, and are held in milliseconds; CFG_FOREVER marks a
+ * watch window that never ends.
+ *
+ * Memory: cfg_load() fills a struct the caller owns; cfg_free() releases
+ * every string and list in it (and accepts a zeroed or half-filled struct).
+ */
+#ifndef FW_CFG_H
+#define FW_CFG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CFG_FOREVER INT64_C(-1)
+
+struct cfg_resolver {
+	char *name;
+	char *address;
+	int port;
+	int max_inflight;	/* queries in flight through this vantage */
+	int qps;		/* queries per second, 0 = unlimited */
+	int64_t timeout_ms;
+	int tries;
+};
+
+struct cfg_feed {
+	char *name;
+	char *url;
+	char *format;
+	int64_t refresh_ms;
+	int64_t watch_ms;	/* tracked this long after last listed */
+	char *tags;		/* comma-separated */
+	char *column;		/* generic csv: column name or 1-based number */
+	char *comment;		/* generic csv: comment prefix */
+};
+
+struct cfg_database {
+	char *conninfo;		/* "" = libpq's PG* environment */
+	char *sql_dir;		/* "" = the installed or source sql/ folder */
+};
+
+struct cfg_crawl {
+	int64_t round_interval_ms;
+	int batch_rows;
+	int64_t flush_interval_ms;
+	int buffer_rows;
+	int claim_batch;
+};
+
+struct cfg_schedule {
+	int64_t min_interval_ms;
+	int64_t max_interval_ms;
+	int64_t lease_ms;
+	int64_t seed_watch_ms;
+	int64_t partition_span_ms;
+	int64_t retention_ms;
+};
+
+struct cfg_scoring {
+	int64_t window_ms;
+	int min_responses;
+};
+
+struct cfg {
+	char *path;		/* file read, or NULL when only defaults */
+	struct cfg_database database;
+	struct cfg_resolver *resolvers;
+	size_t n_resolvers;
+	struct cfg_crawl crawl;
+	struct cfg_schedule schedule;
+	struct cfg_feed *feeds;
+	size_t n_feeds;
+	struct cfg_scoring scoring;
+};
+
+/*
+ * Fill *cfg from PATH, or with defaults only when PATH is NULL.
+ * Returns 0, or -1 with a one-line "FILE:LINE:COL: reason" in err.
+ * On failure *cfg holds nothing that needs freeing.
+ */
+int cfg_load(const char *path, struct cfg *cfg, char *err, size_t errlen);
+
+/* Same, from a string in memory; NAME stands for the file in messages. */
+int cfg_load_string(const char *name, const char *text, size_t len,
+    struct cfg *cfg, char *err, size_t errlen);
+
+void cfg_free(struct cfg *cfg);
+
+/*
+ * Parse a duration ("30s", "5m", "1500ms", "2" = seconds; "forever" when
+ * allow_forever) into milliseconds. Returns 0, or -1 on a bad value.
+ */
+int cfg_parse_duration(const char *text, int allow_forever, int64_t *ms);
+
+/* Print every key with its default as a commented YAML document. */
+void cfg_print_defaults(FILE *out);
+
+#endif

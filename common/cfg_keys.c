@@ -1,0 +1,111 @@
+/*
+ * cfg_keys — every configuration key, its bounds, default and meaning.
+ * Times are in milliseconds in the struct and written as durations in YAML.
+ */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/cfg.h"
+#include "common/cfg_keys.h"
+
+#define DAY_MS (86400LL * 1000)
+#define STR(s, m, d, doc) { #m, CFG_K_STRING, offsetof(s, m), 0, 0, d, doc, NULL, 0, 0 }
+#define INT(s, m, lo, hi, d, doc) { #m, CFG_K_INT, offsetof(s, m), lo, hi, d, doc, NULL, 0, 0 }
+#define DUR(s, m, k, lo, hi, d, doc) { k, CFG_K_DURATION, offsetof(s, m), lo, hi, d, doc, NULL, 0, 0 }
+#define END { NULL, 0, 0, 0, 0, NULL, NULL, NULL, 0, 0 }
+
+static const struct cfg_field database_fields[] = {
+	STR(struct cfg_database, conninfo, "",
+	    "libpq conninfo string or URI; empty = the PG* environment"),
+	STR(struct cfg_database, sql_dir, "",
+	    "folder of numbered migrations; empty = installed or source sql/"),
+	END
+};
+
+static const struct cfg_field resolver_fields[] = {
+	STR(struct cfg_resolver, name, NULL, "vantage name, unique"),
+	STR(struct cfg_resolver, address, NULL, "IPv4 or IPv6 address of the recursive resolver"),
+	INT(struct cfg_resolver, port, 1, 65535, "53", "UDP/TCP port"),
+	INT(struct cfg_resolver, max_inflight, 1, 10000, "150",
+	    "queries in flight through this vantage at once"),
+	INT(struct cfg_resolver, qps, 0, 1000000, "0",
+	    "queries per second through this vantage; 0 = unlimited"),
+	DUR(struct cfg_resolver, timeout_ms, "timeout", 10, 600000, "2s",
+	    "time to wait for one try"),
+	INT(struct cfg_resolver, tries, 1, 10, "2", "tries per query before TIMEOUT"),
+	END
+};
+
+static const struct cfg_field feed_fields[] = {
+	STR(struct cfg_feed, name, NULL, "feed name, unique; used by --source"),
+	STR(struct cfg_feed, url, NULL, "https://, http:// or file:// URL"),
+	STR(struct cfg_feed, format, NULL,
+	    "domains|hosts|urls|openphish|urlhaus_csv|threatfox_csv|phishtank_csv|csv"),
+	DUR(struct cfg_feed, refresh_ms, "refresh", 1000, 365 * DAY_MS, "1h",
+	    "fetch the feed again after this long"),
+	{ "watch", CFG_K_WATCH, offsetof(struct cfg_feed, watch_ms), 0, 3650 * DAY_MS,
+	  "7d", "keep measuring a domain this long after the feed last listed it",
+	  NULL, 0, 0 },
+	STR(struct cfg_feed, tags, "", "comma-separated tags stored with the source"),
+	STR(struct cfg_feed, column, "", "csv format: column name or 1-based number of the host or URL"),
+	STR(struct cfg_feed, comment, "#", "csv format: prefix of comment lines"),
+	END
+};
+
+static const struct cfg_field crawl_fields[] = {
+	DUR(struct cfg_crawl, round_interval_ms, "round_interval", 0, 365 * DAY_MS, "5m",
+	    "with the simple schedule, time between two rounds over all domains"),
+	INT(struct cfg_crawl, batch_rows, 1, 1000000, "5000", "rows per COPY batch"),
+	DUR(struct cfg_crawl, flush_interval_ms, "flush_interval", 10, 3600000, "1s",
+	    "flush a partial batch after this long"),
+	INT(struct cfg_crawl, buffer_rows, 1000, 100000000, "1000000",
+	    "responses held in memory while the database is away; measuring pauses when full"),
+	INT(struct cfg_crawl, claim_batch, 1, 100000, "500", "domains claimed from the queue at once"),
+	END
+};
+
+static const struct cfg_field schedule_fields[] = {
+	DUR(struct cfg_schedule, min_interval_ms, "min_interval", 0, 365 * DAY_MS, "1m",
+	    "shortest time between two visits of a domain"),
+	DUR(struct cfg_schedule, max_interval_ms, "max_interval", 0, 365 * DAY_MS, "6h",
+	    "longest time between two visits (also the back-off cap)"),
+	DUR(struct cfg_schedule, lease_ms, "lease", 1000, DAY_MS, "5m",
+	    "a claimed domain returns to the queue if not reported within this"),
+	{ "seed_watch", CFG_K_WATCH, offsetof(struct cfg_schedule, seed_watch_ms), 0,
+	  3650 * DAY_MS, "forever", "how long seed-list domains are tracked after import",
+	  NULL, 0, 0 },
+	DUR(struct cfg_schedule, partition_span_ms, "partition_span", 60000, 366 * DAY_MS, "1d",
+	    "time span of one observation partition"),
+	{ "retention", CFG_K_WATCH, offsetof(struct cfg_schedule, retention_ms), 0,
+	  36500 * DAY_MS, "forever", "drop observation partitions older than this",
+	  NULL, 0, 0 },
+	END
+};
+
+static const struct cfg_field scoring_fields[] = {
+	DUR(struct cfg_scoring, window_ms, "window", 1000, 365 * DAY_MS, "1d",
+	    "observations scored per domain reach back this far"),
+	INT(struct cfg_scoring, min_responses, 1, 1000000, "6",
+	    "fewer A/AAAA responses than this give the label insufficient"),
+	END
+};
+
+const struct cfg_field cfg_root_fields[] = {
+	{ "database", CFG_K_SECTION, offsetof(struct cfg, database), 0, 0, "", "PostgreSQL",
+	  database_fields, 0, 0 },
+	{ "resolvers", CFG_K_LIST, offsetof(struct cfg, resolvers), 0, 0, "",
+	  "vantage resolvers; none = the system resolver", resolver_fields,
+	  sizeof(struct cfg_resolver), offsetof(struct cfg, n_resolvers) },
+	{ "crawl", CFG_K_SECTION, offsetof(struct cfg, crawl), 0, 0, "", "the measurement engine",
+	  crawl_fields, 0, 0 },
+	{ "schedule", CFG_K_SECTION, offsetof(struct cfg, schedule), 0, 0, "",
+	  "revisits and history", schedule_fields, 0, 0 },
+	{ "feeds", CFG_K_LIST, offsetof(struct cfg, feeds), 0, 0, "", "threat feeds", feed_fields,
+	  sizeof(struct cfg_feed), offsetof(struct cfg, n_feeds) },
+	{ "scoring", CFG_K_SECTION, offsetof(struct cfg, scoring), 0, 0, "", "the scoring pass",
+	  scoring_fields, 0, 0 },
+	END
+};

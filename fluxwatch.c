@@ -1,0 +1,98 @@
+/*
+ * fluxwatch — the verb table and dispatch, nothing else.
+ *
+ * Global options come before the verb: -c FILE (else $FLUXWATCH_CONFIG,
+ * else built-in defaults), -v / -q for verbosity. Each verb lives in its
+ * module (*_cmd.c) and returns the exit code: 0 ok, 1 runtime failure,
+ * 2 usage or configuration error.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cfg_cmd.h"
+#include "common/cli.h"
+#include "common/log.h"
+#include "scheduler/seed_cmd.h"
+#include "storage/store_cmd.h"
+
+static const struct cli_verb *const verbs[] = {
+	&store_cmd_db, &seed_cmd_seed, &seed_cmd_domains, &cfg_cmd_config, NULL
+};
+
+/* Names later issues implement; reserved so they cannot mean anything else. */
+static const char *const reserved[] = {
+	"crawl", "feed", "score", "show", "export", "report", "asn", NULL
+};
+
+static void
+usage(FILE *out)
+{
+	fputs("usage: fluxwatch [-c FILE] [-v|-q] VERB [ARGS...]\n\nverbs:\n", out);
+	for (size_t i = 0; verbs[i] != NULL; i++)
+		fprintf(out, "  %s\n", verbs[i]->usage);
+	fputs("\n'fluxwatch VERB --help' describes a verb.\n", out);
+}
+
+static int
+dispatch(const char *config_path, int argc, char **argv)
+{
+	char err[512];
+	struct cli cli;
+	int rc;
+
+	for (size_t i = 0; reserved[i] != NULL; i++) {
+		if (strcmp(argv[0], reserved[i]) == 0) {
+			log_warnx("%s: not available in this version of fluxwatch", argv[0]);
+			return CLI_USAGE;
+		}
+	}
+	for (size_t i = 0; verbs[i] != NULL; i++) {
+		if (strcmp(argv[0], verbs[i]->name) != 0)
+			continue;
+		if (cfg_load(config_path, &cli.cfg, err, sizeof(err)) != 0) {
+			log_warnx("%s", err);
+			return CLI_USAGE;
+		}
+		optind = 0;	/* re-initialise getopt for the verb's own options */
+		rc = verbs[i]->run(&cli, argc, argv);
+		cfg_free(&cli.cfg);
+		return rc;
+	}
+	log_warnx("unknown verb \"%s\"", argv[0]);
+	usage(stderr);
+	return CLI_USAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' }, { "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' }, { 0, 0, 0, 0 }
+	};
+	const char *config_path = getenv("FLUXWATCH_CONFIG");
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+c:vqhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': config_path = optarg; break;
+		case 'v': log_set_level(LOG_LEVEL_DEBUG); break;
+		case 'q': log_set_level(LOG_LEVEL_ERROR); break;
+		case 'h': usage(stdout); return CLI_OK;
+		case 'V': puts(PACKAGE_STRING); return CLI_OK;
+		default: usage(stderr); return CLI_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	if (config_path != NULL && config_path[0] == '\0')
+		config_path = NULL;
+	return dispatch(config_path, argc - optind, argv + optind);
+}

@@ -1,0 +1,79 @@
+/*
+ * store — the PostgreSQL connection every verb uses, and the COPY writer.
+ *
+ * store owns libpq: it connects (conninfo from the config, or libpq's PG*
+ * environment when that is empty), applies numbered migrations from sql/
+ * (storage/migrate.c) and checks the schema version at connect. libpq's
+ * messages are translated here, once, into the caller's error buffer;
+ * passwords never appear in them.
+ *
+ * Bulk rows go through COPY in text format: store_copy_* escapes each field
+ * (backslash, tab, newline, carriage return) so data from the network can
+ * never break a row, and buffers up to STORE_COPY_CHUNK before sending.
+ */
+#ifndef FW_STORE_H
+#define FW_STORE_H
+
+#include <stddef.h>
+#include <libpq-fe.h>
+
+#define STORE_ERRLEN 512
+#define STORE_COPY_CHUNK 65536
+
+struct store;
+
+/*
+ * Connect with CONNINFO ("" = PG* environment). Returns NULL with the
+ * reason in err on failure.
+ */
+struct store *store_open(const char *conninfo, char *err, size_t errlen);
+
+/* Close and free; NULL is a no-op. */
+void store_close(struct store *st);
+
+/* The libpq connection, borrowed: valid until store_close(). */
+PGconn *store_conn(struct store *st);
+
+/*
+ * Run SQL with text parameters (NULL entries are SQL NULL). Returns the
+ * result on success (caller PQclear()s it), or NULL with err filled.
+ */
+PGresult *store_query(struct store *st, const char *sql, int nparams,
+    const char *const *params, char *err, size_t errlen);
+
+/* store_query for statements whose result is not needed: 0 or -1. */
+int store_exec(struct store *st, const char *sql, int nparams,
+    const char *const *params, char *err, size_t errlen);
+
+/* Run a script of several statements (no parameters): 0 or -1. */
+int store_exec_script(struct store *st, const char *sql, char *err, size_t errlen);
+
+/* Schema version recorded in the database (0 when none). -1 on error. */
+int store_schema_version(struct store *st, char *err, size_t errlen);
+
+/*
+ * Check the database holds exactly the schema this program was built for
+ * (STORE_SCHEMA_VERSION); otherwise say to run "db init" or that the
+ * database is newer. 0 or -1.
+ */
+int store_check_schema(struct store *st, char *err, size_t errlen);
+
+/* COPY text-format row builder. */
+struct store_copy;
+
+/* Begin "COPY ... FROM STDIN" (SQL given whole). NULL with err on failure. */
+struct store_copy *store_copy_begin(struct store *st, const char *sql,
+    char *err, size_t errlen);
+
+/* Append one field (NULL = SQL NULL) of LEN octets; fields end with store_copy_end_row. */
+int store_copy_field(struct store_copy *cp, const char *val, size_t len);
+int store_copy_fieldz(struct store_copy *cp, const char *val);
+int store_copy_end_row(struct store_copy *cp);
+
+/*
+ * Finish the COPY (abort = 1 cancels it). Returns 0, or -1 with err; frees
+ * cp either way.
+ */
+int store_copy_finish(struct store_copy *cp, int abort, char *err, size_t errlen);
+
+#endif

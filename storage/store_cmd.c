@@ -1,0 +1,76 @@
+/*
+ * store_cmd — "fluxwatch db init": create or upgrade the schema.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "storage/migrate.h"
+#include "storage/store.h"
+#include "storage/store_cmd.h"
+
+struct store *
+store_cmd_open(const struct cfg *cfg)
+{
+	char err[STORE_ERRLEN];
+	struct store *st = store_open(cfg->database.conninfo, err, sizeof(err));
+
+	if (st == NULL) {
+		log_warnx("%s", err);
+		return NULL;
+	}
+	if (store_check_schema(st, err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		store_close(st);
+		return NULL;
+	}
+	return st;
+}
+
+static int
+store_cmd_init(struct cli *cli)
+{
+	const char *dir = migrate_sql_dir(cli->cfg.database.sql_dir);
+	char err[STORE_ERRLEN];
+	struct store *st;
+	int from, to, rc = CLI_OK;
+
+	st = store_open(cli->cfg.database.conninfo, err, sizeof(err));
+	if (st == NULL) {
+		log_warnx("%s", err);
+		return CLI_RUNTIME;
+	}
+	if (migrate_apply(st, dir, &from, &to, err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		rc = CLI_RUNTIME;
+	} else if (from == to) {
+		log_info("db init: schema is up to date (version %d)", to);
+	} else {
+		log_info("db init: schema upgraded from version %d to %d", from, to);
+	}
+	store_close(st);
+	return rc;
+}
+
+static int
+store_cmd_run(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
+	int c;
+
+	while ((c = cli_getopt(&store_cmd_db, argc, argv, "+h", opts)) != -1)
+		if (CLI_STOP(c))
+			return CLI_STOP_STATUS(c);
+	if (argc - optind != 1 || strcmp(argv[optind], "init") != 0)
+		return cli_usage_error(&store_cmd_db, argc - optind < 1 ? "missing sub-command" :
+		    "unknown sub-command");
+	return store_cmd_init(cli);
+}
+
+const struct cli_verb store_cmd_db = {
+	"db", store_cmd_run, "db init",
+	"Create the fluxwatch schema, or upgrade it to the version this program\n"
+	"needs. Safe to run again and concurrently; refuses a newer schema."
+};

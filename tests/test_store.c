@@ -1,0 +1,196 @@
+/*
+ * test_store — storage against the real PostgreSQL: migrations applied
+ * twice, a newer schema refused, imports and re-imports, COPY escaping of
+ * hostile text, listing by source.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "common/cfg.h"
+#include "storage/domains.h"
+#include "storage/migrate.h"
+#include "storage/store.h"
+#include "tests/testdb.h"
+
+static char err[STORE_ERRLEN];
+
+static int
+setup(void **state)
+{
+	const char *ci = testdb_create();
+	struct store *st;
+	int from, to;
+
+	if (ci == NULL)
+		skip();
+	st = store_open(ci, err, sizeof(err));
+	assert_non_null(st);
+	assert_int_equal(migrate_apply(st, migrate_sql_dir(NULL), &from, &to, err, sizeof(err)), 0);
+	*state = st;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	store_close(*state);
+	testdb_drop();
+	return 0;
+}
+
+static void
+test_open_bad_server(void **state)
+{
+	(void)state;
+	assert_null(store_open("host=/nonexistent-socket-dir dbname=x password=hunter2",
+	    err, sizeof(err)));
+	assert_non_null(strstr(err, "database:"));
+	assert_null(strstr(err, "hunter2"));
+	store_close(NULL);
+}
+
+static void
+test_migrate_twice_and_newer(void **state)
+{
+	struct store *st = *state;
+	int from, to;
+
+	assert_int_equal(migrate_apply(st, migrate_sql_dir(NULL), &from, &to, err, sizeof(err)), 0);
+	assert_int_equal(from, STORE_SCHEMA_VERSION);
+	assert_int_equal(to, STORE_SCHEMA_VERSION);
+	assert_int_equal(store_check_schema(st, err, sizeof(err)), 0);
+	assert_int_equal(store_exec(st, "INSERT INTO fluxwatch_schema (version, name) "
+	    "VALUES (999, 'future')", 0, NULL, err, sizeof(err)), 0);
+	assert_int_equal(migrate_apply(st, migrate_sql_dir(NULL), &from, &to, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "newer"));
+	assert_int_equal(store_check_schema(st, err, sizeof(err)), -1);
+	assert_int_equal(store_exec(st, "DELETE FROM fluxwatch_schema WHERE version = 999",
+	    0, NULL, err, sizeof(err)), 0);
+	assert_int_equal(migrate_apply(st, "/nonexistent", &from, &to, err, sizeof(err)), 0);
+}
+
+static struct store_import_stats
+import(struct store *st, const char *kind, const char *source, const char *const *names,
+    int64_t watch)
+{
+	struct store_import_stats s;
+	struct store_import *im = store_import_begin(st, kind, source, NULL, NULL, watch,
+	    err, sizeof(err));
+
+	assert_non_null(im);
+	for (size_t i = 0; names[i] != NULL; i++)
+		assert_int_equal(store_import_add(im, names[i]), 0);
+	assert_int_equal(store_import_finish(im, 0, &s, err, sizeof(err)), 0);
+	return s;
+}
+
+static void
+collect(const char *name, void *arg)
+{
+	char *buf = arg;
+
+	strcat(buf, name);
+	strcat(buf, ",");
+}
+
+static void
+test_import_idempotent(void **state)
+{
+	static const char *const first[] = { "a.example", "b.example", "a.example", NULL };
+	static const char *const second[] = { "b.example", "c.example", NULL };
+	struct store *st = *state;
+	struct store_import_stats s;
+	char buf[256] = "";
+
+	s = import(st, "seed", "list1", first, CFG_FOREVER);
+	assert_int_equal(s.rows, 3);
+	assert_int_equal(s.distinct, 2);
+	assert_int_equal(s.added, 2);
+	s = import(st, "seed", "list1", first, CFG_FOREVER);
+	assert_int_equal(s.added, 0);
+	assert_int_equal(s.known, 2);
+	s = import(st, "feed", "feed1", second, 3600000);
+	assert_int_equal(s.added, 1);
+	assert_int_equal(s.known, 1);
+	assert_int_equal(store_domains_list(st, NULL, collect, buf, err, sizeof(err)), 0);
+	assert_string_equal(buf, "a.example,b.example,c.example,");
+	buf[0] = '\0';
+	assert_int_equal(store_domains_list(st, "feed1", collect, buf, err, sizeof(err)), 0);
+	assert_string_equal(buf, "b.example,c.example,");
+	assert_int_equal(store_domains_list(st, "nosuch", collect, buf, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no source named \"nosuch\""));
+	/* b.example is forever (seed) although the feed gave it a window */
+	{
+		PGresult *r = store_query(st, "SELECT name, watch_until IS NULL FROM domains "
+		    "ORDER BY name", 0, NULL, err, sizeof(err));
+
+		assert_non_null(r);
+		assert_string_equal(PQgetvalue(r, 1, 1), "t");
+		assert_string_equal(PQgetvalue(r, 2, 1), "f");
+		PQclear(r);
+	}
+	assert_null(store_import_begin(st, "feed", "list1", NULL, NULL, 0, err, sizeof(err)));
+	assert_non_null(strstr(err, "already exists as a seed"));
+}
+
+static void
+test_import_abort_changes_nothing(void **state)
+{
+	struct store *st = *state;
+	struct store_import_stats s;
+	struct store_import *im = store_import_begin(st, "seed", "l", NULL, NULL, CFG_FOREVER,
+	    err, sizeof(err));
+	PGresult *r;
+
+	assert_non_null(im);
+	assert_int_equal(store_import_add(im, "x.example"), 0);
+	assert_int_equal(store_import_finish(im, 1, &s, err, sizeof(err)), -1);
+	r = store_query(st, "SELECT count(*) FROM domains", 0, NULL, err, sizeof(err));
+	assert_non_null(r);
+	assert_string_equal(PQgetvalue(r, 0, 0), "0");
+	PQclear(r);
+}
+
+static void
+test_copy_escaping(void **state)
+{
+	static const char hostile[] = "tab\there\\back\nnew\rcr\"q'";
+	struct store *st = *state;
+	struct store_copy *cp;
+	PGresult *r;
+
+	assert_int_equal(store_exec(st, "CREATE TEMP TABLE t (a text, b text)", 0, NULL,
+	    err, sizeof(err)), 0);
+	cp = store_copy_begin(st, "COPY t (a, b) FROM STDIN", err, sizeof(err));
+	assert_non_null(cp);
+	assert_int_equal(store_copy_fieldz(cp, hostile), 0);
+	assert_int_equal(store_copy_field(cp, NULL, 0), 0);
+	assert_int_equal(store_copy_end_row(cp), 0);
+	assert_int_equal(store_copy_finish(cp, 0, err, sizeof(err)), 0);
+	r = store_query(st, "SELECT a, b IS NULL FROM t", 0, NULL, err, sizeof(err));
+	assert_non_null(r);
+	assert_string_equal(PQgetvalue(r, 0, 0), hostile);
+	assert_string_equal(PQgetvalue(r, 0, 1), "t");
+	PQclear(r);
+	assert_null(store_copy_begin(st, "COPY nosuch FROM STDIN", err, sizeof(err)));
+	assert_non_null(strstr(err, "nosuch"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_bad_server),
+		cmocka_unit_test_setup_teardown(test_migrate_twice_and_newer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_idempotent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_abort_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_escaping, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
