@@ -16,16 +16,17 @@
 #include "common/cfg_cmd.h"
 #include "common/cli.h"
 #include "common/log.h"
+#include "crawler/crawl_cmd.h"
 #include "scheduler/seed_cmd.h"
 #include "storage/store_cmd.h"
 
 static const struct cli_verb *const verbs[] = {
-	&store_cmd_db, &seed_cmd_seed, &seed_cmd_domains, &cfg_cmd_config, NULL
+	&store_cmd_db, &seed_cmd_seed, &seed_cmd_domains, &crawl_cmd_crawl, &cfg_cmd_config, NULL
 };
 
 /* Names later issues implement; reserved so they cannot mean anything else. */
 static const char *const reserved[] = {
-	"crawl", "feed", "score", "show", "export", "report", "asn", NULL
+	"feed", "score", "show", "export", "report", "asn", NULL
 };
 
 static void

@@ -53,6 +53,8 @@ struct cfg_crawl {
 	int64_t flush_interval_ms;
 	int buffer_rows;
 	int claim_batch;
+	int64_t exit_timeout_ms;
+	int64_t progress_interval_ms;
 };
 
 struct cfg_schedule {

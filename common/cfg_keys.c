@@ -64,6 +64,10 @@ static const struct cfg_field crawl_fields[] = {
 	INT(struct cfg_crawl, buffer_rows, 1000, 100000000, "1000000",
 	    "responses held in memory while the database is away; measuring pauses when full"),
 	INT(struct cfg_crawl, claim_batch, 1, 100000, "500", "domains claimed from the queue at once"),
+	DUR(struct cfg_crawl, exit_timeout_ms, "exit_timeout", 0, DAY_MS, "30s",
+	    "at exit, how long to keep retrying the database for unstored responses"),
+	DUR(struct cfg_crawl, progress_interval_ms, "progress_interval", 100, 3600000, "1s",
+	    "how often the progress line on a terminal is refreshed"),
 	END
 };
 

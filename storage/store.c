@@ -46,13 +46,16 @@ store_notice(void *arg, const char *message)
 struct store *
 store_open(const char *conninfo, char *err, size_t errlen)
 {
+	/* conninfo expands into the parameters; connect_timeout bounds a dead server */
+	static const char *const keys[] = { "dbname", "connect_timeout", NULL };
+	const char *vals[] = { conninfo != NULL ? conninfo : "", STORE_CONNECT_TIMEOUT, NULL };
 	struct store *st = calloc(1, sizeof(*st));
 
 	if (st == NULL) {
 		snprintf(err, errlen, "database: out of memory");
 		return NULL;
 	}
-	st->conn = PQconnectdb(conninfo != NULL ? conninfo : "");
+	st->conn = PQconnectdbParams(keys, vals, 1);
 	if (st->conn == NULL || PQstatus(st->conn) != CONNECTION_OK) {
 		store_errmsg("database", st->conn != NULL ? PQerrorMessage(st->conn) :
 		    "out of memory", err, errlen);

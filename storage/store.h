@@ -19,6 +19,7 @@
 
 #define STORE_ERRLEN 512
 #define STORE_COPY_CHUNK 65536
+#define STORE_CONNECT_TIMEOUT "10"	/* seconds, unless the conninfo says otherwise */
 
 struct store;
 

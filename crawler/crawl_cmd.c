@@ -1,0 +1,138 @@
+/*
+ * crawl_cmd — wires the configuration, the claim connection, the engine and
+ * the writer together, handles SIGINT/SIGTERM (finish what is in flight,
+ * flush, exit 0) and prints the summary line "responses=N stored=M".
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "crawler/crawl_cmd.h"
+#include "crawler/engine.h"
+#include "storage/store.h"
+#include "storage/store_cmd.h"
+#include "storage/writer.h"
+
+static volatile sig_atomic_t crawl_stop;
+
+static void
+crawl_on_signal(int sig)
+{
+	(void)sig;
+	crawl_stop = 1;
+}
+
+static void
+crawl_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = crawl_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* Database time now, as text, for --once's cutoff. */
+static int
+crawl_db_now(struct store *st, char *buf, size_t len)
+{
+	char err[STORE_ERRLEN];
+	PGresult *res = store_query(st, "SELECT now()::text", 0, NULL, err, sizeof(err));
+
+	if (res == NULL) {
+		log_warnx("crawl: %s", err);
+		return -1;
+	}
+	snprintf(buf, len, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
+static int
+crawl_measure(const struct cfg *cfg, struct store *st, struct crawl_run_opts *opts)
+{
+	const struct store_writer_cfg wcfg = { cfg->database.conninfo, cfg->crawl.batch_rows,
+		cfg->crawl.flush_interval_ms, cfg->schedule.partition_span_ms,
+		cfg->schedule.retention_ms, cfg->crawl.exit_timeout_ms };
+	char err[STORE_ERRLEN];
+	struct crawl_engine *e;
+	struct store_writer *w;
+	struct crawl_stats stats;
+	long long stored = 0, lost;
+
+	if ((e = crawl_engine_create(cfg, err, sizeof(err))) == NULL ||
+	    crawl_engine_register(e, st, err, sizeof(err)) != 0 ||
+	    (w = store_writer_start(&wcfg, err, sizeof(err))) == NULL) {
+		log_warnx("crawl: %s", err);
+		crawl_engine_destroy(e);
+		return CLI_RUNTIME;
+	}
+	crawl_signals();
+	crawl_engine_run(e, st, w, opts, &stats);
+	crawl_engine_destroy(e);
+	lost = store_writer_stop(w, &stored);
+	printf("crawl: responses=%lld stored=%lld timeouts=%lld skipped=%lld visits=%lld "
+	    "seconds=%.1f rate=%.0f/s\n", stats.responses, stored, stats.timeouts, stats.skipped,
+	    stats.visits, stats.seconds, stats.seconds > 0 ? stats.responses / stats.seconds : 0.0);
+	fflush(stdout);
+	if (lost > 0) {
+		log_warnx("crawl: %lld responses could not be stored before exit_timeout", lost);
+		return CLI_RUNTIME;
+	}
+	return CLI_OK;
+}
+
+static int
+crawl_cmd_run(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "once", no_argument, NULL, 'o' }, { "duration", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 }
+	};
+	struct crawl_run_opts ro = { 0, 0, NULL, &crawl_stop, isatty(STDERR_FILENO) };
+	char cutoff[64];
+	struct store *st;
+	int c, rc;
+
+	while ((c = cli_getopt(&crawl_cmd_crawl, argc, argv, "od:h", opts)) != -1) {
+		if (CLI_STOP(c))
+			return CLI_STOP_STATUS(c);
+		if (c == 'o')
+			ro.once = 1;
+		else if (cfg_parse_duration(optarg, 0, &ro.duration_ms) != 0 || ro.duration_ms <= 0)
+			return cli_usage_error(&crawl_cmd_crawl, "--duration takes seconds (or 30s, 5m, 2h)");
+	}
+	if (optind != argc || (ro.once && ro.duration_ms > 0))
+		return cli_usage_error(&crawl_cmd_crawl, "give either --once or --duration");
+	if (log_get_level() == LOG_LEVEL_ERROR)
+		ro.progress = 0;
+	if ((st = store_cmd_open(&cli->cfg)) == NULL)
+		return CLI_RUNTIME;
+	if (ro.once && crawl_db_now(st, cutoff, sizeof(cutoff)) != 0) {
+		store_close(st);
+		return CLI_RUNTIME;
+	}
+	ro.cutoff = ro.once ? cutoff : NULL;
+	rc = crawl_measure(&cli->cfg, st, &ro);
+	store_close(st);
+	return rc;
+}
+
+const struct cli_verb crawl_cmd_crawl = {
+	"crawl", crawl_cmd_run, "crawl [--once | --duration SECONDS]",
+	"Measure every due domain through every configured resolver: A, AAAA and NS,\n"
+	"then A and AAAA of each name server seen. --once: one round over what is due\n"
+	"now; --duration: stop starting visits after that long (30s, 5m, ...); else run\n"
+	"until SIGINT/SIGTERM. In-flight queries are always finished and every\n"
+	"response is flushed to PostgreSQL. Ends with one line:\n"
+	"crawl: responses=N stored=M timeouts=T skipped=S visits=V seconds=X rate=R/s"
+};

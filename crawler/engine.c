@@ -1,0 +1,451 @@
+/*
+ * engine — visits, queries and the loop that drives them.
+ *
+ * Memory: a visit lives until its last query is done; a query until its
+ * done() callback. Responses are copied into an obs inside that callback
+ * (c-ares lends the buffer only for the call).
+ */
+#include "config.h"
+
+#include <ares.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "crawler/dns.h"
+#include "crawler/engine.h"
+#include "crawler/vantage.h"
+#include "scheduler/sched.h"
+#include "storage/obs.h"
+#include "storage/store.h"
+#include "storage/writer.h"
+
+#define ENGINE_EDNS_SIZE 1232		/* a larger answer can only have come over TCP */
+#define ENGINE_WAIT_CAP_US 100000
+#define ENGINE_CLAIM_RETRY_US 500000
+#define T_A 1
+#define T_NS 2
+#define T_AAAA 28
+
+struct visit {
+	int64_t domain_id;
+	char name[NAME_BUFSZ];
+	int pending;
+	size_t n_ns;
+	struct { int vantage; char *name; } ns[ENGINE_MAX_NS * 4];
+	int ns_per_vantage[];
+};
+
+struct crawl_query {
+	struct vantage_query vq;
+	struct visit *visit;
+	size_t vi;		/* index of the vantage */
+	char qname[];		/* empty: the visit's domain */
+};
+
+struct crawl_engine {
+	const struct cfg *cfg;
+	int epfd;
+	size_t n;
+	struct vantage **v;
+	int *vantage_id;
+	struct store_writer *writer;
+	struct crawl_stats stats;
+	long long active;		/* visits in progress */
+	struct sched_item *claimed;	/* claimed, not yet visited */
+	int n_claimed, next_claim;
+	int exhausted;			/* with once: nothing more is due */
+	int64_t claim_at_us;		/* next claim attempt when none were due */
+};
+
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int64_t
+wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int
+engine_outcome(int status)
+{
+	switch (status) {
+	case ARES_ETIMEOUT: return OBS_TIMEOUT;
+	case ARES_ECONNREFUSED: return OBS_CONNREFUSED;
+	case ARES_EBADRESP: return OBS_BADRESP;
+	case ARES_ENOTFOUND: return 3;
+	case ARES_ESERVFAIL: return 2;
+	case ARES_EREFUSED: return 5;
+	case ARES_EFORMERR: return 1;
+	case ARES_ENOTIMP: return 4;
+	default: return OBS_ERROR;
+	}
+}
+
+static void engine_submit(struct crawl_engine *e, struct visit *vis, size_t vi,
+    const char *qname, int qtype);
+
+/* Ask vantage VI for the addresses of the NS names it returned (bounded, once each). */
+static void
+engine_fan_out(struct crawl_engine *e, struct visit *vis, size_t vi, const struct dns_answer *ans)
+{
+	for (size_t i = 0; i < ans->n; i++) {
+		const char *ns = ans->rr[i].data;
+		int seen = 0;
+
+		if (ans->rr[i].type != T_NS || ns[0] == '\0' || vis->ns_per_vantage[vi] >= ENGINE_MAX_NS ||
+		    vis->n_ns == sizeof(vis->ns) / sizeof(vis->ns[0]))
+			continue;
+		for (size_t k = 0; k < vis->n_ns && !seen; k++)
+			seen = vis->ns[k].vantage == (int)vi && strcmp(vis->ns[k].name, ns) == 0;
+		if (seen || (vis->ns[vis->n_ns].name = strdup(ns)) == NULL)
+			continue;
+		vis->ns[vis->n_ns++].vantage = (int)vi;
+		vis->ns_per_vantage[vi]++;
+		engine_submit(e, vis, vi, ns, T_A);
+		engine_submit(e, vis, vi, ns, T_AAAA);
+	}
+}
+
+/*
+ * Build the obs for one response and queue it for the writer; the outcome
+ * goes to *rcode. Returns 0, or -1 when out of memory.
+ */
+static int
+engine_record(struct crawl_engine *e, struct crawl_query *q, int status,
+    const unsigned char *abuf, int alen, struct dns_answer *ans, int *rcode_out)
+{
+	int64_t latency = mono_us() - q->vq.sent_us;
+	size_t strbytes = strlen(q->qname) + 1;
+	int rcode, flags = 0;
+	struct obs *o;
+
+	ans->n = 0;
+	if (abuf != NULL && alen > 0) {
+		rcode = dns_parse(abuf, (size_t)alen, ans) == 0 ? ans->rcode : OBS_BADRESP;
+		flags = (ans->tc ? OBS_FLAG_TC : 0) | (alen > ENGINE_EDNS_SIZE ? OBS_FLAG_TCP : 0);
+		if (rcode == OBS_BADRESP)
+			ans->n = 0;
+	} else {
+		rcode = engine_outcome(status);
+	}
+	for (size_t i = 0; i < ans->n; i++)
+		strbytes += strlen(ans->rr[i].data) + 1;
+	if ((o = obs_create(ans->n, strbytes)) == NULL)
+		return -1;
+	o->domain_id = q->visit->domain_id;
+	o->observed_us = wall_us() - latency;
+	o->vantage_id = e->vantage_id[q->vi];
+	o->qtype = q->vq.qtype;
+	o->rcode = rcode;
+	o->flags = flags;
+	o->latency_us = (int32_t)latency;
+	o->qname = q->qname[0] != '\0' ? obs_strdup(o, q->qname) : NULL;
+	for (size_t i = 0; i < ans->n; i++) {
+		o->rr[i].type = ans->rr[i].type;
+		o->rr[i].ttl = ans->rr[i].ttl;
+		o->rr[i].is_addr = ans->rr[i].is_addr;
+		o->rr[i].data = obs_strdup(o, ans->rr[i].data);
+	}
+	store_writer_put(e->writer, o);
+	e->stats.responses++;
+	if (rcode == OBS_TIMEOUT)
+		e->stats.timeouts++;
+	*rcode_out = rcode;
+	return 0;
+}
+
+static void
+engine_visit_done(struct crawl_engine *e, struct visit *vis)
+{
+	for (size_t i = 0; i < vis->n_ns; i++)
+		free(vis->ns[i].name);
+	free(vis);
+	e->active--;
+	e->stats.visits++;
+}
+
+static void
+engine_done(struct vantage_query *vq, int status, int timeouts, const unsigned char *abuf,
+    int alen, void *arg)
+{
+	struct crawl_engine *e = arg;
+	struct crawl_query *q = (struct crawl_query *)vq;
+	struct visit *vis = q->visit;
+	static struct dns_answer ans;	/* the loop is single-threaded; keeps 33 KB off the stack */
+
+	(void)timeouts;
+	if (status == VANTAGE_SKIPPED) {
+		e->stats.skipped++;
+	} else if (status != ARES_EDESTRUCTION) {
+		int rcode = 0;
+
+		if (engine_record(e, q, status, abuf, alen, &ans, &rcode) != 0)
+			log_warnx("crawl: out of memory recording a response for %s", vis->name);
+		else if (rcode == 0 && vq->qtype == T_NS && q->qname[0] == '\0')
+			engine_fan_out(e, vis, q->vi, &ans);
+	}
+	free(q);
+	if (--vis->pending == 0)
+		engine_visit_done(e, vis);
+}
+
+static void
+engine_submit(struct crawl_engine *e, struct visit *vis, size_t vi, const char *qname, int qtype)
+{
+	size_t n = qname != NULL ? strlen(qname) : 0;
+	struct crawl_query *q = calloc(1, sizeof(*q) + n + 1);
+
+	if (q == NULL) {
+		log_warnx("crawl: out of memory; query for %s not sent", vis->name);
+		return;
+	}
+	if (n > 0)
+		memcpy(q->qname, qname, n + 1);
+	q->visit = vis;
+	q->vi = vi;
+	q->vq.qname = n > 0 ? q->qname : vis->name;
+	q->vq.qtype = qtype;
+	vis->pending++;
+	vantage_submit(e->v[vi], &q->vq);
+}
+
+/* Start a visit of ITEM: A, AAAA and NS through every vantage. */
+static int
+engine_visit(struct crawl_engine *e, const struct sched_item *item)
+{
+	struct visit *vis = calloc(1, sizeof(*vis) + e->n * sizeof(int));
+
+	if (vis == NULL)
+		return -1;
+	vis->domain_id = item->id;
+	memcpy(vis->name, item->name, sizeof(vis->name));
+	vis->pending = 1;	/* held until every query is submitted */
+	e->active++;
+	for (size_t vi = 0; vi < e->n; vi++) {
+		engine_submit(e, vis, vi, NULL, T_A);
+		engine_submit(e, vis, vi, NULL, T_AAAA);
+		engine_submit(e, vis, vi, NULL, T_NS);
+	}
+	if (--vis->pending == 0)
+		engine_visit_done(e, vis);
+	return 0;
+}
+
+/* Refill the claimed list from the queue. 0, or -1 when the claim failed. */
+static int
+engine_claim(struct crawl_engine *e, struct store *st, const struct crawl_run_opts *opts,
+    int64_t now)
+{
+	struct sched_claim_opts co = { e->cfg->crawl.claim_batch,
+		e->cfg->crawl.round_interval_ms, opts->once ? opts->cutoff : NULL };
+	char err[STORE_ERRLEN];
+	int n;
+
+	if (now < e->claim_at_us)
+		return 0;
+	n = sched_claim(st, &co, e->claimed, err, sizeof(err));
+	if (n < 0) {
+		log_warnx("crawl: claiming due domains: %s", err);
+		e->claim_at_us = now + ENGINE_CLAIM_RETRY_US * 4;
+		return -1;
+	}
+	e->n_claimed = n;
+	e->next_claim = 0;
+	if (n == 0) {
+		e->exhausted = opts->once;
+		e->claim_at_us = now + ENGINE_CLAIM_RETRY_US;
+	}
+	return 0;
+}
+
+/* Some vantage can take more work, and the writer is not backed up. */
+static int
+engine_has_room(struct crawl_engine *e)
+{
+	if (store_writer_pending(e->writer) >= e->cfg->crawl.buffer_rows)
+		return 0;
+	for (size_t i = 0; i < e->n; i++)
+		if (!vantage_busy(e->v[i]))
+			return 1;
+	return 0;
+}
+
+static void
+engine_start_visits(struct crawl_engine *e, struct store *st, const struct crawl_run_opts *opts,
+    int64_t now)
+{
+	while (!e->exhausted && engine_has_room(e)) {
+		if (e->next_claim == e->n_claimed &&
+		    (engine_claim(e, st, opts, now) != 0 || e->n_claimed == 0))
+			return;
+		if (engine_visit(e, &e->claimed[e->next_claim++]) != 0) {
+			log_warnx("crawl: out of memory starting a visit");
+			return;
+		}
+	}
+}
+
+static void
+engine_progress(struct crawl_engine *e, double secs, int final)
+{
+	struct vantage_stats vs;
+	long long inflight = 0;
+
+	for (size_t i = 0; i < e->n; i++) {
+		vantage_get_stats(e->v[i], &vs);
+		inflight += vs.inflight;
+	}
+	fprintf(stderr, "\rcrawl: %lld responses (%.0f/s), %lld in flight, %lld stored, "
+	    "%lld timeouts, %lld skipped", e->stats.responses,
+	    secs > 0 ? e->stats.responses / secs : 0.0, inflight,
+	    store_writer_stored(e->writer), e->stats.timeouts, e->stats.skipped);
+	for (size_t i = 0; i < e->n && !final; i++) {
+		vantage_get_stats(e->v[i], &vs);
+		fprintf(stderr, " | %s t/o %lld", vantage_name(e->v[i]), vs.timeouts);
+	}
+	fputs(final ? "\n" : "\033[K", stderr);
+}
+
+static void
+engine_poll(struct crawl_engine *e, int64_t wait_us)
+{
+	struct epoll_event ev[256];
+	int n = epoll_wait(e->epfd, ev, 256, (int)((wait_us + 999) / 1000));
+
+	for (int i = 0; i < n; i++) {
+		size_t vi = (size_t)(ev[i].data.u64 >> 32);
+		int fd = (int)(uint32_t)ev[i].data.u64;
+
+		if (vi < e->n)
+			vantage_process_fd(e->v[vi], fd, (ev[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0,
+			    (ev[i].events & EPOLLOUT) != 0);
+	}
+	for (size_t vi = 0; vi < e->n; vi++)
+		vantage_process_timeouts(e->v[vi]);
+}
+
+int
+crawl_engine_run(struct crawl_engine *e, struct store *st, struct store_writer *w,
+    const struct crawl_run_opts *opts, struct crawl_stats *stats)
+{
+	int64_t start = mono_us(), next_progress = start;
+	int stopping = 0;
+	char err[STORE_ERRLEN];
+
+	e->writer = w;
+	for (;;) {
+		int64_t now = mono_us(), wait = ENGINE_WAIT_CAP_US;
+
+		if (!stopping && ((opts->stop != NULL && *opts->stop) ||
+		    (opts->duration_ms > 0 && now - start >= opts->duration_ms * 1000)))
+			stopping = 1;
+		if (!stopping)
+			engine_start_visits(e, st, opts, now);
+		for (size_t i = 0; i < e->n; i++)
+			vantage_pump(e->v[i], now);
+		if (e->active == 0 && (stopping || e->exhausted))
+			break;
+		for (size_t i = 0; i < e->n; i++) {
+			int64_t t = vantage_wait_us(e->v[i], wait);
+
+			wait = t < wait ? t : wait;
+		}
+		engine_poll(e, wait);
+		if (opts->progress && now >= next_progress) {
+			engine_progress(e, (now - start) / 1e6, 0);
+			next_progress = now + e->cfg->crawl.progress_interval_ms * 1000;
+		}
+	}
+	if (sched_release(st, e->claimed + e->next_claim, e->n_claimed - e->next_claim,
+	    err, sizeof(err)) != 0)
+		log_warnx("crawl: returning unvisited domains to the queue: %s", err);
+	e->n_claimed = e->next_claim = 0;
+	e->stats.seconds = (mono_us() - start) / 1e6;
+	if (opts->progress)
+		engine_progress(e, e->stats.seconds, 1);
+	*stats = e->stats;
+	return 0;
+}
+
+struct crawl_engine *
+crawl_engine_create(const struct cfg *cfg, char *err, size_t errlen)
+{
+	struct crawl_engine *e = calloc(1, sizeof(*e));
+	size_t n = cfg->n_resolvers > 0 ? cfg->n_resolvers : 1;
+
+	if (e == NULL)
+		goto oom;
+	e->cfg = cfg;
+	e->epfd = -1;
+	if ((e->v = calloc(n, sizeof(*e->v))) == NULL ||
+	    (e->vantage_id = calloc(n, sizeof(int))) == NULL ||
+	    (e->claimed = calloc((size_t)cfg->crawl.claim_batch, sizeof(*e->claimed))) == NULL)
+		goto oom;
+	if ((e->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "epoll: %s", strerror(errno));
+		goto fail;
+	}
+	for (e->n = 0; e->n < n; e->n++) {
+		e->v[e->n] = vantage_create(cfg->n_resolvers > 0 ? &cfg->resolvers[e->n] : NULL,
+		    e->epfd, (int)e->n, engine_done, e, err, errlen);
+		if (e->v[e->n] == NULL)
+			goto fail;
+	}
+	return e;
+oom:
+	snprintf(err, errlen, "out of memory");
+fail:
+	crawl_engine_destroy(e);
+	return NULL;
+}
+
+void
+crawl_engine_destroy(struct crawl_engine *e)
+{
+	if (e == NULL)
+		return;
+	for (size_t i = 0; i < e->n; i++)
+		vantage_destroy(e->v[i]);
+	if (e->epfd >= 0)
+		close(e->epfd);
+	free(e->v);
+	free(e->vantage_id);
+	free(e->claimed);
+	free(e);
+}
+
+int
+crawl_engine_register(struct crawl_engine *e, struct store *st, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		char port[8];
+		const char *p[3] = { vantage_name(e->v[i]), vantage_address(e->v[i]), port };
+		PGresult *res;
+
+		snprintf(port, sizeof(port), "%d", vantage_port(e->v[i]));
+		res = store_query(st, "INSERT INTO vantages (name, address, port) VALUES ($1, $2, $3) "
+		    "ON CONFLICT (name) DO UPDATE SET address = EXCLUDED.address, port = EXCLUDED.port "
+		    "RETURNING id", 3, p, err, errlen);
+		if (res == NULL)
+			return -1;
+		e->vantage_id[i] = (int)strtol(PQgetvalue(res, 0, 0), NULL, 10);
+		PQclear(res);
+	}
+	return 0;
+}

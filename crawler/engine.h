@@ -1,0 +1,62 @@
+/*
+ * engine — the crawler's event loop: one epoll set over every vantage's
+ * c-ares sockets, visits of claimed domains, the NS fan-out, and the hand-off
+ * of every response to the writer.
+ *
+ * A visit of a domain asks every vantage for A, AAAA and NS; for each NS
+ * name a vantage returns, that vantage is asked for the name's A and AAAA
+ * (at most ENGINE_MAX_NS names per vantage and visit). Every response,
+ * timeouts included, becomes one obs for the writer.
+ *
+ * The engine asks the scheduler what is due (sched_claim) and starts new
+ * visits only while some vantage has room and the writer's backlog is
+ * under buffer_rows, so a dead database slows measuring instead of
+ * dropping it.
+ */
+#ifndef FW_ENGINE_H
+#define FW_ENGINE_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/cfg.h"
+
+#define ENGINE_MAX_NS 16
+
+struct store;
+struct store_writer;
+struct crawl_engine;
+
+struct crawl_run_opts {
+	int once;			/* one round over what is due at start */
+	int64_t duration_ms;		/* 0 = no limit */
+	const char *cutoff;		/* with once: database time at start */
+	volatile sig_atomic_t *stop;	/* set by a signal handler */
+	int progress;			/* print a progress line on stderr */
+};
+
+struct crawl_stats {
+	long long responses;	/* every response recorded, timeouts included */
+	long long timeouts;
+	long long skipped;	/* queries a backed-up vantage never sent */
+	long long visits;
+	double seconds;
+};
+
+/* Create the epoll set and one vantage per resolver. NULL with err. */
+struct crawl_engine *crawl_engine_create(const struct cfg *cfg, char *err, size_t errlen);
+void crawl_engine_destroy(struct crawl_engine *e);
+
+/* Record each vantage in the vantages table and learn its id. 0 or -1 with err. */
+int crawl_engine_register(struct crawl_engine *e, struct store *st, char *err, size_t errlen);
+
+/*
+ * Run until the round, the duration or a signal ends it; in-flight queries
+ * are always finished. ST is used for claims; W receives observations.
+ * Returns 0, or -1 after a fatal error (logged).
+ */
+int crawl_engine_run(struct crawl_engine *e, struct store *st, struct store_writer *w,
+    const struct crawl_run_opts *opts, struct crawl_stats *stats);
+
+#endif

@@ -1,0 +1,393 @@
+/*
+ * writer — batching COPY thread with reconnect.
+ *
+ * The queue is a singly linked list of obs under one mutex; the thread
+ * moves the whole queue into its current batch, writes the batch in one
+ * transaction (COPY responses, COPY answers, COMMIT) and frees it only
+ * after the commit. A failed batch is kept and retried after a reconnect,
+ * with new observations appended to it, so order and completeness survive
+ * an outage.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/cfg.h"
+#include "common/log.h"
+#include "storage/store.h"
+#include "storage/writer.h"
+
+#define WRITER_BACKOFF_MIN_MS 200
+#define WRITER_BACKOFF_MAX_MS 5000
+#define WRITER_MAINT_MS 60000		/* partition upkeep at least this often */
+
+struct store_writer {
+	struct store_writer_cfg cfg;
+	char *conninfo;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct obs *head, *tail;	/* queue, under mu */
+	long long queued;		/* responses in the queue, under mu */
+	long long in_batch;		/* responses taken by the thread, not yet stored */
+	long long stored;
+	int stopping;
+	char last_error[STORE_ERRLEN];
+	/* thread only */
+	struct store *st;
+	struct obs *batch, *batch_tail;
+	int64_t next_maint_ms;
+};
+
+static int64_t
+writer_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+writer_deadline(struct timespec *ts, int64_t ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (ms % 1000) * 1000000;
+	if (ts->tv_nsec >= 1000000000) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000;
+	}
+}
+
+/* "2026-11-27 04:10:55.123456+00" for microseconds since the epoch. */
+static void
+writer_ts(int64_t us, char *buf, size_t len)
+{
+	time_t sec = (time_t)(us / 1000000);
+	struct tm tm;
+
+	gmtime_r(&sec, &tm);
+	snprintf(buf, len, "%04d-%02d-%02d %02d:%02d:%02d.%06u+00", (tm.tm_year + 1900) % 10000,
+	    (tm.tm_mon + 1) % 100, tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
+	    tm.tm_sec % 100, (unsigned)(us % 1000000) % 1000000u);
+}
+
+static int
+writer_int(struct store_copy *cp, long long v)
+{
+	char buf[24];
+
+	return store_copy_field(cp, buf, (size_t)snprintf(buf, sizeof(buf), "%lld", v));
+}
+
+/* The fields the two tables share: domain_id, observed_at, vantage_id, qtype. */
+static int
+writer_key(struct store_copy *cp, const struct obs *o, const char *ts)
+{
+	return writer_int(cp, o->domain_id) | store_copy_fieldz(cp, ts) |
+	    writer_int(cp, o->vantage_id) | writer_int(cp, o->qtype);
+}
+
+static int
+writer_copy_responses(struct store *st, const struct obs *batch, char *err, size_t errlen)
+{
+	struct store_copy *cp = store_copy_begin(st, "COPY responses (domain_id, observed_at, "
+	    "vantage_id, qtype, rcode, answer_count, flags, latency_us, qname) FROM STDIN",
+	    err, errlen);
+	char ts[40];
+	int bad = 0;
+
+	if (cp == NULL)
+		return -1;
+	for (const struct obs *o = batch; o != NULL && !bad; o = o->next) {
+		writer_ts(o->observed_us, ts, sizeof(ts));
+		bad = writer_key(cp, o, ts) | writer_int(cp, o->rcode) |
+		    writer_int(cp, (long long)o->n_rr) | writer_int(cp, o->flags) |
+		    writer_int(cp, o->latency_us) | store_copy_fieldz(cp, o->qname) |
+		    store_copy_end_row(cp);
+	}
+	return store_copy_finish(cp, bad, err, errlen);
+}
+
+static int
+writer_copy_answers(struct store *st, const struct obs *batch, char *err, size_t errlen)
+{
+	struct store_copy *cp = store_copy_begin(st, "COPY answers (domain_id, observed_at, "
+	    "vantage_id, qtype, rrtype, ttl, addr, target, qname) FROM STDIN", err, errlen);
+	char ts[40];
+	int bad = 0;
+
+	if (cp == NULL)
+		return -1;
+	for (const struct obs *o = batch; o != NULL && !bad; o = o->next) {
+		if (o->n_rr == 0)
+			continue;
+		writer_ts(o->observed_us, ts, sizeof(ts));
+		for (size_t i = 0; i < o->n_rr && !bad; i++) {
+			const struct obs_rr *rr = &o->rr[i];
+
+			bad = writer_key(cp, o, ts) | writer_int(cp, rr->type) |
+			    writer_int(cp, rr->ttl) |
+			    store_copy_fieldz(cp, rr->is_addr ? rr->data : NULL) |
+			    store_copy_fieldz(cp, rr->is_addr ? NULL : rr->data) |
+			    store_copy_fieldz(cp, o->qname) | store_copy_end_row(cp);
+		}
+	}
+	return store_copy_finish(cp, bad, err, errlen);
+}
+
+static int
+writer_write(struct store_writer *w, char *err, size_t errlen)
+{
+	char msg[STORE_ERRLEN];
+
+	if (store_exec(w->st, "BEGIN", 0, NULL, err, errlen) != 0)
+		return -1;
+	if (writer_copy_responses(w->st, w->batch, err, errlen) != 0 ||
+	    writer_copy_answers(w->st, w->batch, err, errlen) != 0 ||
+	    store_exec(w->st, "COMMIT", 0, NULL, err, errlen) != 0) {
+		store_exec(w->st, "ROLLBACK", 0, NULL, msg, sizeof(msg));
+		return -1;
+	}
+	return 0;
+}
+
+/* Create partitions ahead and apply retention; errors are reported, not fatal. */
+static int
+writer_maintain(struct store_writer *w, char *err, size_t errlen)
+{
+	char span[32], keep[32];
+	const char *p[1] = { span };
+
+	snprintf(span, sizeof(span), "%lld milliseconds", (long long)w->cfg.partition_span_ms);
+	if (store_exec(w->st, "SELECT fw_partitions_ensure($1::interval)", 1, p, err, errlen) != 0)
+		return -1;
+	if (w->cfg.retention_ms != CFG_FOREVER) {
+		snprintf(keep, sizeof(keep), "%lld milliseconds", (long long)w->cfg.retention_ms);
+		p[0] = keep;
+		if (store_exec(w->st, "SELECT fw_partitions_drop_before(now() - $1::interval)",
+		    1, p, err, errlen) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+writer_set_error(struct store_writer *w, const char *err)
+{
+	pthread_mutex_lock(&w->mu);
+	if (strcmp(w->last_error, err) != 0)
+		log_warnx("writer: %s; %lld responses kept in memory, retrying", err,
+		    w->queued + w->in_batch);
+	snprintf(w->last_error, sizeof(w->last_error), "%s", err);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* Write the current batch (connecting first if needed). 0 when stored. */
+static int
+writer_flush(struct store_writer *w)
+{
+	char err[STORE_ERRLEN];
+	long long n = 0;
+
+	if (w->st == NULL && (w->st = store_open(w->conninfo, err, sizeof(err))) == NULL)
+		goto fail;
+	if (writer_now_ms() >= w->next_maint_ms) {
+		if (writer_maintain(w, err, sizeof(err)) != 0)
+			goto fail;
+		w->next_maint_ms = writer_now_ms() + (w->cfg.partition_span_ms / 4 < WRITER_MAINT_MS ?
+		    w->cfg.partition_span_ms / 4 : WRITER_MAINT_MS);
+	}
+	if (w->batch == NULL)
+		return 0;
+	if (writer_write(w, err, sizeof(err)) != 0)
+		goto fail;
+	while (w->batch != NULL) {
+		struct obs *o = w->batch;
+
+		w->batch = o->next;
+		obs_free(o);
+		n++;
+	}
+	w->batch_tail = NULL;
+	pthread_mutex_lock(&w->mu);
+	w->in_batch -= n;
+	w->stored += n;
+	if (w->last_error[0] != '\0')
+		log_info("writer: database reachable again; stored %lld kept responses", n);
+	w->last_error[0] = '\0';
+	pthread_mutex_unlock(&w->mu);
+	return 0;
+fail:
+	writer_set_error(w, err);
+	store_close(w->st);
+	w->st = NULL;
+	return -1;
+}
+
+/*
+ * Wait for work (or, when retrying, for the whole pause whatever arrives);
+ * move the queue into the batch. Returns 1 when stopping.
+ */
+static int
+writer_take(struct store_writer *w, int64_t wait_ms, int retrying)
+{
+	struct timespec dl;
+	int stopping;
+
+	writer_deadline(&dl, wait_ms);
+	pthread_mutex_lock(&w->mu);
+	while ((retrying || (!w->stopping && w->queued < w->cfg.batch_rows)) &&
+	    pthread_cond_timedwait(&w->cv, &w->mu, &dl) != ETIMEDOUT)
+		;
+	if (w->head != NULL) {
+		if (w->batch_tail != NULL)
+			w->batch_tail->next = w->head;
+		else
+			w->batch = w->head;
+		w->batch_tail = w->tail;
+		w->in_batch += w->queued;
+		w->head = w->tail = NULL;
+		w->queued = 0;
+	}
+	stopping = w->stopping;
+	pthread_mutex_unlock(&w->mu);
+	return stopping;
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct store_writer *w = arg;
+	int64_t backoff = WRITER_BACKOFF_MIN_MS, stop_deadline = 0, wait = w->cfg.flush_interval_ms;
+	int retrying = 0;
+
+	for (;;) {
+		int stopping = writer_take(w, wait, retrying);
+
+		if (stopping && stop_deadline == 0)
+			stop_deadline = writer_now_ms() + w->cfg.exit_timeout_ms;
+		retrying = writer_flush(w) != 0;
+		if (!retrying) {
+			backoff = WRITER_BACKOFF_MIN_MS;
+			wait = w->cfg.flush_interval_ms;
+			if (stopping && w->batch == NULL)
+				break;
+		} else {
+			wait = backoff;		/* retry after a pause; new rows still join */
+			backoff = backoff * 2 > WRITER_BACKOFF_MAX_MS ? WRITER_BACKOFF_MAX_MS : backoff * 2;
+			if (stopping && writer_now_ms() >= stop_deadline)
+				break;
+		}
+	}
+	return NULL;
+}
+
+struct store_writer *
+store_writer_start(const struct store_writer_cfg *cfg, char *err, size_t errlen)
+{
+	struct store_writer *w = calloc(1, sizeof(*w));
+
+	if (w == NULL || (w->conninfo = strdup(cfg->conninfo)) == NULL) {
+		free(w);
+		snprintf(err, errlen, "writer: out of memory");
+		return NULL;
+	}
+	w->cfg = *cfg;
+	w->cfg.conninfo = w->conninfo;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		snprintf(err, errlen, "writer: cannot start thread: %s", strerror(errno));
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+		free(w->conninfo);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void
+store_writer_put(struct store_writer *w, struct obs *o)
+{
+	o->next = NULL;
+	pthread_mutex_lock(&w->mu);
+	if (w->tail != NULL)
+		w->tail->next = o;
+	else
+		w->head = o;
+	w->tail = o;
+	if (++w->queued == w->cfg.batch_rows)
+		pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+long long
+store_writer_pending(struct store_writer *w)
+{
+	long long n;
+
+	pthread_mutex_lock(&w->mu);
+	n = w->queued + w->in_batch;
+	pthread_mutex_unlock(&w->mu);
+	return n;
+}
+
+long long
+store_writer_stored(struct store_writer *w)
+{
+	long long n;
+
+	pthread_mutex_lock(&w->mu);
+	n = w->stored;
+	pthread_mutex_unlock(&w->mu);
+	return n;
+}
+
+void
+store_writer_last_error(struct store_writer *w, char *buf, size_t len)
+{
+	pthread_mutex_lock(&w->mu);
+	snprintf(buf, len, "%s", w->last_error);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void
+writer_free_list(struct obs *o)
+{
+	while (o != NULL) {
+		struct obs *next = o->next;
+
+		obs_free(o);
+		o = next;
+	}
+}
+
+long long
+store_writer_stop(struct store_writer *w, long long *stored)
+{
+	long long lost;
+
+	pthread_mutex_lock(&w->mu);
+	w->stopping = 1;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	lost = w->queued + w->in_batch;
+	*stored = w->stored;
+	writer_free_list(w->batch);
+	writer_free_list(w->head);
+	store_close(w->st);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	free(w->conninfo);
+	free(w);
+	return lost;
+}

@@ -1,0 +1,56 @@
+/*
+ * writer — the crawler's path to PostgreSQL: a thread with its own
+ * connection that COPYs batches of observations into responses and answers.
+ *
+ * The crawler's event loop never waits on the database: store_writer_put()
+ * only links the observation into a queue. The thread flushes when a batch
+ * is full (batch_rows) or flush_interval has passed. If the database is
+ * unreachable, batches stay queued and the thread reconnects with backoff;
+ * the crawler reads store_writer_pending() and stops starting new work
+ * when it reaches buffer_rows (back-pressure), so nothing counted is
+ * dropped. Partitions for the observation tables are created ahead here.
+ */
+#ifndef FW_WRITER_H
+#define FW_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "storage/obs.h"
+
+struct store_writer;
+
+struct store_writer_cfg {
+	const char *conninfo;
+	int batch_rows;
+	int64_t flush_interval_ms;
+	int64_t partition_span_ms;
+	int64_t retention_ms;		/* CFG_FOREVER = keep everything */
+	int64_t exit_timeout_ms;	/* how long stop keeps retrying */
+};
+
+/* Start the thread. NULL with err on failure (nothing started). */
+struct store_writer *store_writer_start(const struct store_writer_cfg *cfg,
+    char *err, size_t errlen);
+
+/* Queue one observation; the writer owns it from now on. */
+void store_writer_put(struct store_writer *w, struct obs *o);
+
+/* Responses queued and not yet stored. */
+long long store_writer_pending(struct store_writer *w);
+
+/* Responses stored (committed) so far. */
+long long store_writer_stored(struct store_writer *w);
+
+/* Last database error seen by the thread (copied into buf), "" when none. */
+void store_writer_last_error(struct store_writer *w, char *buf, size_t len);
+
+/*
+ * Flush everything, retrying for up to exit_timeout_ms, stop the thread and
+ * free. *stored receives the responses stored over the writer's life.
+ * Returns the number that could not be stored (0 when all are in the
+ * database).
+ */
+long long store_writer_stop(struct store_writer *w, long long *stored);
+
+#endif
