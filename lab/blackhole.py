@@ -19,6 +19,7 @@ def main():
     sel.register(udp, selectors.EVENT_READ)
     sel.register(tcp, selectors.EVENT_READ)
     held = []
+    print("ready", flush=True)             # labctl waits for this line
     while True:
         for key, _ in sel.select():
             if key.fileobj is udp:

@@ -1,0 +1,132 @@
+/*
+ * test_dns — response parsing: packets built with ldns (A, AAAA, NS, CNAME,
+ * a hostile TXT), rcode and TC, the record bound, and malformed bytes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <ldns/ldns.h>
+
+#include "crawler/dns.h"
+
+static struct dns_answer ans;
+
+/* Wire form of a response to QNAME with the given answer RRs (zone-file text). */
+static uint8_t *
+build(const char *qname, ldns_pkt_rcode rcode, int tc, const char *const *rrs, size_t *len)
+{
+	ldns_pkt *p = ldns_pkt_query_new(ldns_dname_new_frm_str(qname), LDNS_RR_TYPE_A,
+	    LDNS_RR_CLASS_IN, LDNS_RD);
+	uint8_t *wire = NULL;
+
+	assert_non_null(p);
+	ldns_pkt_set_qr(p, true);
+	ldns_pkt_set_rcode(p, (uint8_t)rcode);
+	ldns_pkt_set_tc(p, tc);
+	for (size_t i = 0; rrs != NULL && rrs[i] != NULL; i++) {
+		ldns_rr *rr = NULL;
+
+		assert_int_equal(ldns_rr_new_frm_str(&rr, rrs[i], 0, NULL, NULL), LDNS_STATUS_OK);
+		ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, rr);
+	}
+	assert_int_equal(ldns_pkt2wire(&wire, p, len), LDNS_STATUS_OK);
+	ldns_pkt_free(p);
+	return wire;
+}
+
+static void
+test_malformed(void **state)
+{
+	static const unsigned char junk[] = { 0x12, 0x34, 0x81, 0x80, 0, 1, 0, 9, 0, 0, 0, 0, 3, 'a' };
+
+	(void)state;
+	assert_int_equal(dns_parse(NULL, 0, &ans), -1);
+	assert_int_equal(dns_parse(junk, 5, &ans), -1);
+	assert_int_equal(dns_parse(junk, sizeof(junk), &ans), -1);
+}
+
+static void
+test_records(void **state)
+{
+	static const char *const rrs[] = {
+		"www.Example.COM. 60 IN CNAME Edge.Example.NET.",
+		"edge.example.net. 3 IN A 192.0.2.7",
+		"edge.example.net. 5 IN AAAA 2001:db8::7",
+		"example.com. 300 IN NS NS1.example.com.",
+		"example.com. 30 IN TXT \"tab\\009and\\\\back\"",
+		NULL
+	};
+	size_t len;
+	uint8_t *wire = build("www.example.com.", LDNS_RCODE_NOERROR, 0, rrs, &len);
+
+	(void)state;
+	assert_int_equal(dns_parse(wire, len, &ans), 0);
+	assert_int_equal(ans.rcode, 0);
+	assert_int_equal(ans.tc, 0);
+	assert_int_equal(ans.n, 5);
+	assert_int_equal(ans.rr[0].type, LDNS_RR_TYPE_CNAME);
+	assert_string_equal(ans.rr[0].data, "edge.example.net");
+	assert_int_equal(ans.rr[0].ttl, 60);
+	assert_int_equal(ans.rr[1].is_addr, 1);
+	assert_string_equal(ans.rr[1].data, "192.0.2.7");
+	assert_int_equal(ans.rr[1].ttl, 3);
+	assert_string_equal(ans.rr[2].data, "2001:db8::7");
+	assert_string_equal(ans.rr[3].data, "ns1.example.com");
+	assert_int_equal(ans.rr[3].ttl, 300);
+	assert_int_equal(ans.rr[4].is_addr, 0);
+	assert_non_null(strstr(ans.rr[4].data, "tab"));
+	free(wire);
+}
+
+static void
+test_rcode_and_tc(void **state)
+{
+	size_t len;
+	uint8_t *wire = build("gone.example.", LDNS_RCODE_NXDOMAIN, 1, NULL, &len);
+
+	(void)state;
+	assert_int_equal(dns_parse(wire, len, &ans), 0);
+	assert_int_equal(ans.rcode, 3);
+	assert_int_equal(ans.tc, 1);
+	assert_int_equal(ans.n, 0);
+	free(wire);
+}
+
+static void
+test_record_bound(void **state)
+{
+	char *rrs[DNS_MAX_RECORDS + 11];
+	size_t len;
+	uint8_t *wire;
+
+	(void)state;
+	for (int i = 0; i < DNS_MAX_RECORDS + 10; i++) {
+		rrs[i] = malloc(64);
+		snprintf(rrs[i], 64, "x.example. 5 IN A 10.0.%d.%d", i / 250, i % 250 + 1);
+	}
+	rrs[DNS_MAX_RECORDS + 10] = NULL;
+	wire = build("x.example.", LDNS_RCODE_NOERROR, 0, (const char *const *)rrs, &len);
+	assert_int_equal(dns_parse(wire, len, &ans), 0);
+	assert_int_equal(ans.n, DNS_MAX_RECORDS);
+	assert_int_equal(ans.dropped, 10);
+	for (int i = 0; i < DNS_MAX_RECORDS + 10; i++)
+		free(rrs[i]);
+	free(wire);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_records),
+		cmocka_unit_test(test_rcode_and_tc),
+		cmocka_unit_test(test_record_bound),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
