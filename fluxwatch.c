@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <curl/curl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,16 +18,17 @@
 #include "common/cli.h"
 #include "common/log.h"
 #include "crawler/crawl_cmd.h"
+#include "scheduler/feed_cmd.h"
 #include "scheduler/seed_cmd.h"
 #include "storage/store_cmd.h"
 
 static const struct cli_verb *const verbs[] = {
-	&store_cmd_db, &seed_cmd_seed, &seed_cmd_domains, &crawl_cmd_crawl, &cfg_cmd_config, NULL
+	&store_cmd_db, &seed_cmd_seed, &seed_cmd_domains, &crawl_cmd_crawl, &feed_cmd_feed, &cfg_cmd_config, NULL
 };
 
 /* Names later issues implement; reserved so they cannot mean anything else. */
 static const char *const reserved[] = {
-	"feed", "score", "show", "export", "report", "asn", NULL
+	"score", "show", "export", "report", "asn", NULL
 };
 
 static void
@@ -95,5 +97,8 @@ main(int argc, char **argv)
 	}
 	if (config_path != NULL && config_path[0] == '\0')
 		config_path = NULL;
-	return dispatch(config_path, argc - optind, argv + optind);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	c = dispatch(config_path, argc - optind, argv + optind);
+	curl_global_cleanup();
+	return c;
 }

@@ -20,6 +20,7 @@
 
 #include "common/cfg.h"
 #include "common/cfg_keys.h"
+#include "scheduler/feed_parse.h"
 
 struct cfg_ctx {
 	const char *name;
@@ -275,8 +276,6 @@ cfg_check_unique(struct cfg_ctx *ctx, const char *what, const void *items,
 static int
 cfg_check(struct cfg_ctx *ctx, const struct cfg *cfg)
 {
-	static const char *const formats[] = { "domains", "hosts", "urls", "openphish",
-		"urlhaus_csv", "threatfox_csv", "phishtank_csv", "csv", NULL };
 	unsigned char buf[sizeof(struct in6_addr)];
 
 	for (size_t i = 0; i < cfg->n_resolvers; i++) {
@@ -287,13 +286,17 @@ cfg_check(struct cfg_ctx *ctx, const struct cfg *cfg)
 			    "IPv4 or IPv6 address", cfg->resolvers[i].name, a);
 	}
 	for (size_t i = 0; i < cfg->n_feeds; i++) {
-		size_t k = 0;
+		const struct cfg_feed *f = &cfg->feeds[i];
 
-		while (formats[k] != NULL && strcmp(formats[k], cfg->feeds[i].format) != 0)
-			k++;
-		if (formats[k] == NULL)
+		if (feed_format_from_name(f->format) < 0)
 			return cfg_fail(ctx, NULL, "feed \"%s\": unknown format \"%s\"",
-			    cfg->feeds[i].name, cfg->feeds[i].format);
+			    f->name, f->format);
+		if (strcmp(f->format, "csv") == 0 && f->column[0] == '\0')
+			return cfg_fail(ctx, NULL, "feed \"%s\": format csv needs column:", f->name);
+		if (strncmp(f->url, "http://", 7) != 0 && strncmp(f->url, "https://", 8) != 0 &&
+		    strncmp(f->url, "file://", 7) != 0)
+			return cfg_fail(ctx, NULL, "feed \"%s\": url must be https://, http:// "
+			    "or file://", f->name);
 	}
 	if (cfg->schedule.min_interval_ms > cfg->schedule.max_interval_ms)
 		return cfg_fail(ctx, NULL, "schedule: min_interval is longer than max_interval");

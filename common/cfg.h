@@ -40,6 +40,10 @@ struct cfg_feed {
 	char *tags;		/* comma-separated */
 	char *column;		/* generic csv: column name or 1-based number */
 	char *comment;		/* generic csv: comment prefix */
+	int64_t timeout_ms;	/* whole transfer */
+	int64_t connect_timeout_ms;
+	int max_bytes;		/* body size limit */
+	int reject_limit;	/* percent of entries that may be invalid */
 };
 
 struct cfg_database {

@@ -52,6 +52,13 @@ static const struct cfg_field feed_fields[] = {
 	STR(struct cfg_feed, tags, "", "comma-separated tags stored with the source"),
 	STR(struct cfg_feed, column, "", "csv format: column name or 1-based number of the host or URL"),
 	STR(struct cfg_feed, comment, "#", "csv format: prefix of comment lines"),
+	DUR(struct cfg_feed, timeout_ms, "timeout", 100, 3600000, "2m", "whole transfer time limit"),
+	DUR(struct cfg_feed, connect_timeout_ms, "connect_timeout", 100, 600000, "15s",
+	    "connection time limit"),
+	INT(struct cfg_feed, max_bytes, 1024, 1073741824, "104857600",
+	    "largest body accepted (bytes, after decompression)"),
+	INT(struct cfg_feed, reject_limit, 0, 100, "50",
+	    "the feed fails when more than this percent of its entries are invalid"),
 	END
 };
 

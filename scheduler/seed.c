@@ -37,7 +37,7 @@ seed_read(FILE *fp, const char *file, const struct seed_sink *sink, struct seed_
 			continue;
 		if (st != NAME_OK) {
 			stats->rejected++;
-			sink->reject(file, ln.lineno, name_strerror(st), sink->arg);
+			sink->reject(file, ln.lineno, st, sink->arg);
 			continue;
 		}
 		stats->names++;

@@ -11,6 +11,8 @@
 
 #include <stdio.h>
 
+#include "scheduler/name.h"
+
 struct seed_stats {
 	long long lines;
 	long long names;	/* accepted */
@@ -20,8 +22,8 @@ struct seed_stats {
 struct seed_sink {
 	/* Called with each normalised name; non-zero stops reading. */
 	int (*accept)(const char *name, void *arg);
-	/* Called for each rejected line (LINE is 1-based). */
-	void (*reject)(const char *file, long line, const char *reason, void *arg);
+	/* Called for each rejected line (LINE is 1-based) with the reason. */
+	void (*reject)(const char *file, long line, enum name_status st, void *arg);
 	void *arg;
 };
 

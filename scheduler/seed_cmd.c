@@ -26,10 +26,10 @@ seed_accept(const char *name, void *arg)
 }
 
 static void
-seed_reject(const char *file, long line, const char *reason, void *arg)
+seed_reject(const char *file, long line, enum name_status st, void *arg)
 {
 	(void)arg;
-	log_warnx("%s:%ld: %s", file, line, reason);
+	log_warnx("%s:%ld: %s", file, line, name_strerror(st));
 }
 
 /* "NAME" for stdin or for FILE: the list name when none was given. */

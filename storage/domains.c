@@ -57,13 +57,12 @@ static const struct { const char *sql; int param; } import_merge_sql[] = {
 /* Index of the statement whose row count is the number of new domains. */
 #define IMPORT_STEP_ADDED 4
 
-/* Create or find the source; its id into im->source_id. */
-static int
-import_source(struct store_import *im, const char *kind, const char *name,
-    const char *url, const char *format, char *err, size_t errlen)
+int
+store_source_ensure(struct store *st, const char *kind, const char *name, const char *url,
+    const char *format, long long *id, char *err, size_t errlen)
 {
 	const char *params[4] = { kind, name, url, format };
-	PGresult *res = store_query(im->st,
+	PGresult *res = store_query(st,
 	    "INSERT INTO sources (kind, name, url, format) VALUES ($1, $2, $3, $4) "
 	    "ON CONFLICT (name) DO UPDATE SET url = coalesce(EXCLUDED.url, sources.url), "
 	    "format = coalesce(EXCLUDED.format, sources.format) RETURNING id, kind",
@@ -77,7 +76,7 @@ import_source(struct store_import *im, const char *kind, const char *name,
 		PQclear(res);
 		return -1;
 	}
-	snprintf(im->source_id, sizeof(im->source_id), "%s", PQgetvalue(res, 0, 0));
+	*id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	PQclear(res);
 	return 0;
 }
@@ -88,6 +87,7 @@ store_import_begin(struct store *st, const char *kind, const char *name, const c
 {
 	struct store_import *im = calloc(1, sizeof(*im));
 	char msg[STORE_ERRLEN];
+	long long source_id;
 
 	if (im == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -100,7 +100,7 @@ store_import_begin(struct store *st, const char *kind, const char *name, const c
 		free(im);
 		return NULL;
 	}
-	if (import_source(im, kind, name, url, format, err, errlen) != 0 ||
+	if (store_source_ensure(st, kind, name, url, format, &source_id, err, errlen) != 0 ||
 	    store_exec(st, "CREATE TEMP TABLE fw_import (name text NOT NULL) ON COMMIT DROP",
 	    0, NULL, err, errlen) != 0 ||
 	    (im->copy = store_copy_begin(st, "COPY fw_import (name) FROM STDIN", err,
@@ -109,6 +109,7 @@ store_import_begin(struct store *st, const char *kind, const char *name, const c
 		free(im);
 		return NULL;
 	}
+	snprintf(im->source_id, sizeof(im->source_id), "%lld", source_id);
 	return im;
 }
 

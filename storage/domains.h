@@ -42,6 +42,14 @@ int store_import_finish(struct store_import *im, int abort,
     struct store_import_stats *stats, char *err, size_t errlen);
 
 /*
+ * Create the source NAME of KIND, or find it (updating url and format when
+ * given). Its id goes to *id. 0, or -1 with err (also when NAME exists as
+ * the other kind).
+ */
+int store_source_ensure(struct store *st, const char *kind, const char *name,
+    const char *url, const char *format, long long *id, char *err, size_t errlen);
+
+/*
  * Call fn for every tracked domain (of source SOURCE when not NULL), in
  * name order, streaming. Returns 0, or -1 with err (unknown source too).
  */

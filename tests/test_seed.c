@@ -32,12 +32,12 @@ accept_name(const char *name, void *arg)
 }
 
 static void
-reject_line(const char *file, long line, const char *reason, void *arg)
+reject_line(const char *file, long line, enum name_status st, void *arg)
 {
 	struct seen *s = arg;
 
 	assert_string_equal(file, "list.txt");
-	assert_non_null(reason);
+	assert_int_not_equal(st, NAME_OK);
 	s->rejected_lines[s->nrej++] = line;
 }
 
