@@ -39,3 +39,16 @@ cli_getopt(const struct cli_verb *verb, int argc, char **argv, const char *short
 		return -100 - cli_usage_error(verb, NULL);
 	return c;
 }
+
+int
+cli_subcommand(const struct cli_verb *verb, int argc, char **argv, const char *sub)
+{
+	char why[64];
+
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+		return cli_help(verb);
+	if (argc >= 2 && strcmp(argv[1], sub) == 0)
+		return -1;
+	snprintf(why, sizeof(why), "expected the sub-command \"%s\"", sub);
+	return cli_usage_error(verb, why);
+}

@@ -40,6 +40,13 @@ int cli_getopt(const struct cli_verb *verb, int argc, char **argv,
 /* Print the verb's usage and help on stdout; returns CLI_OK. */
 int cli_help(const struct cli_verb *verb);
 
+/*
+ * For a verb with one sub-command ("seed add", "feed refresh"): handles
+ * "VERB --help" and a missing or wrong sub-command. Returns -1 when
+ * argv[1] is SUB (go on with argv + 1), else the status to return.
+ */
+int cli_subcommand(const struct cli_verb *verb, int argc, char **argv, const char *sub);
+
 /* Print "usage: fluxwatch USAGE" on stderr and return CLI_USAGE. */
 int cli_usage_error(const struct cli_verb *verb, const char *why);
 

@@ -219,10 +219,8 @@ feed_cmd_run(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
 	int c;
 
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
-		return cli_help(&feed_cmd_feed);
-	if (argc < 2 || strcmp(argv[1], "refresh") != 0)
-		return cli_usage_error(&feed_cmd_feed, "expected the sub-command \"refresh\"");
+	if ((c = cli_subcommand(&feed_cmd_feed, argc, argv, "refresh")) != -1)
+		return c;
 	argc--;
 	argv++;
 	while ((c = cli_getopt(&feed_cmd_feed, argc, argv, "h", opts)) != -1)

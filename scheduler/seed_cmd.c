@@ -98,10 +98,8 @@ seed_cmd_run(struct cli *cli, int argc, char **argv)
 	struct store *st;
 	int c, failed = 0;
 
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
-		return cli_help(&seed_cmd_seed);
-	if (argc < 2 || strcmp(argv[1], "add") != 0)
-		return cli_usage_error(&seed_cmd_seed, "expected the sub-command \"add\"");
+	if ((c = cli_subcommand(&seed_cmd_seed, argc, argv, "add")) != -1)
+		return c;
 	argc--;
 	argv++;
 	while ((c = cli_getopt(&seed_cmd_seed, argc, argv, "l:h", opts)) != -1) {
