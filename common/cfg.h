@@ -52,7 +52,6 @@ struct cfg_database {
 };
 
 struct cfg_crawl {
-	int64_t round_interval_ms;
 	int batch_rows;
 	int64_t flush_interval_ms;
 	int buffer_rows;

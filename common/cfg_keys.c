@@ -63,8 +63,6 @@ static const struct cfg_field feed_fields[] = {
 };
 
 static const struct cfg_field crawl_fields[] = {
-	DUR(struct cfg_crawl, round_interval_ms, "round_interval", 0, 365 * DAY_MS, "5m",
-	    "with the simple schedule, time between two rounds over all domains"),
 	INT(struct cfg_crawl, batch_rows, 1, 1000000, "5000", "rows per COPY batch"),
 	DUR(struct cfg_crawl, flush_interval_ms, "flush_interval", 10, 3600000, "1s",
 	    "flush a partial batch after this long"),
@@ -80,11 +78,11 @@ static const struct cfg_field crawl_fields[] = {
 
 static const struct cfg_field schedule_fields[] = {
 	DUR(struct cfg_schedule, min_interval_ms, "min_interval", 0, 365 * DAY_MS, "1m",
-	    "shortest time between two visits of a domain"),
+	    "shortest time between two visits of a domain (revisits follow TTL + 1 s)"),
 	DUR(struct cfg_schedule, max_interval_ms, "max_interval", 0, 365 * DAY_MS, "6h",
-	    "longest time between two visits (also the back-off cap)"),
+	    "longest time between two visits (also the cap of the failure back-off)"),
 	DUR(struct cfg_schedule, lease_ms, "lease", 1000, DAY_MS, "5m",
-	    "a claimed domain returns to the queue if not reported within this"),
+	    "a claimed domain returns to the queue if its crawler does not report within this"),
 	{ "seed_watch", CFG_K_WATCH, offsetof(struct cfg_schedule, seed_watch_ms), 0,
 	  3650 * DAY_MS, "forever", "how long seed-list domains are tracked after import",
 	  NULL, 0, 0 },

@@ -28,6 +28,7 @@
 #define ENGINE_EDNS_SIZE 1232		/* a larger answer can only have come over TCP */
 #define ENGINE_WAIT_CAP_US 100000
 #define ENGINE_CLAIM_RETRY_US 500000
+#define ENGINE_REPORT_US 1000000
 #define T_A 1
 #define T_NS 2
 #define T_AAAA 28
@@ -35,6 +36,7 @@
 struct visit {
 	int64_t domain_id;
 	char name[NAME_BUFSZ];
+	struct sched_visit seen;	/* what the scheduler is told when the visit ends */
 	int pending;
 	size_t n_ns;
 	struct { int vantage; char *name; } ns[ENGINE_MAX_NS * 4];
@@ -61,6 +63,10 @@ struct crawl_engine {
 	int n_claimed, next_claim;
 	int exhausted;			/* with once: nothing more is due */
 	int64_t claim_at_us;		/* next claim attempt when none were due */
+	char owner[128];		/* lease owner: host:pid */
+	struct sched_visit *reports;	/* finished visits not yet reported */
+	int n_reports, cap_reports;
+	int64_t report_at_us;
 };
 
 static int64_t
@@ -170,11 +176,56 @@ engine_record(struct crawl_engine *e, struct crawl_query *q, int status,
 	return 0;
 }
 
+/* FNV-1a of an address: summed over a visit, an order-free fingerprint. */
+static uint64_t
+engine_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+/* Fold one response to the domain's own A/AAAA query into what the visit saw. */
+static void
+engine_note(struct visit *vis, int rcode, const struct dns_answer *ans)
+{
+	struct sched_visit *sv = &vis->seen;
+
+	if (rcode != 0)
+		return;
+	sv->answered = 1;
+	for (size_t i = 0; i < ans->n; i++) {
+		const struct dns_rr *rr = &ans->rr[i];
+
+		if (!rr->is_addr && rr->type != 5 /* CNAME */)
+			continue;
+		if (sv->min_ttl_s < 0 || rr->ttl < sv->min_ttl_s)
+			sv->min_ttl_s = rr->ttl;
+		if (rr->is_addr) {
+			sv->resolved = 1;
+			sv->signature += engine_hash(rr->data);
+		}
+	}
+}
+
 static void
 engine_visit_done(struct crawl_engine *e, struct visit *vis)
 {
 	for (size_t i = 0; i < vis->n_ns; i++)
 		free(vis->ns[i].name);
+	if (e->n_reports == e->cap_reports) {
+		int cap = e->cap_reports > 0 ? e->cap_reports * 2 : 1024;
+		struct sched_visit *r = realloc(e->reports, (size_t)cap * sizeof(*r));
+
+		if (r != NULL) {
+			e->reports = r;
+			e->cap_reports = cap;
+		}
+	}
+	if (e->n_reports < e->cap_reports)	/* else its lease expires and it is revisited */
+		e->reports[e->n_reports++] = vis->seen;
 	free(vis);
 	e->active--;
 	e->stats.visits++;
@@ -197,8 +248,10 @@ engine_done(struct vantage_query *vq, int status, int timeouts, const unsigned c
 
 		if (engine_record(e, q, status, abuf, alen, &ans, &rcode) != 0)
 			log_warnx("crawl: out of memory recording a response for %s", vis->name);
-		else if (rcode == 0 && vq->qtype == T_NS && q->qname[0] == '\0')
+		else if (q->qname[0] == '\0' && vq->qtype == T_NS && rcode == 0)
 			engine_fan_out(e, vis, q->vi, &ans);
+		else if (q->qname[0] == '\0' && vq->qtype != T_NS)
+			engine_note(vis, rcode, &ans);
 	}
 	free(q);
 	if (--vis->pending == 0)
@@ -235,6 +288,9 @@ engine_visit(struct crawl_engine *e, const struct sched_item *item)
 		return -1;
 	vis->domain_id = item->id;
 	memcpy(vis->name, item->name, sizeof(vis->name));
+	vis->seen.id = item->id;
+	vis->seen.fail_streak = item->fail_streak;
+	vis->seen.min_ttl_s = -1;
 	vis->pending = 1;	/* held until every query is submitted */
 	e->active++;
 	for (size_t vi = 0; vi < e->n; vi++) {
@@ -252,8 +308,8 @@ static int
 engine_claim(struct crawl_engine *e, struct store *st, const struct crawl_run_opts *opts,
     int64_t now)
 {
-	struct sched_claim_opts co = { e->cfg->crawl.claim_batch,
-		e->cfg->crawl.round_interval_ms, opts->once ? opts->cutoff : NULL };
+	struct sched_claim_opts co = { e->cfg->crawl.claim_batch, e->cfg->schedule.lease_ms,
+		e->owner, opts->once ? opts->cutoff : NULL };
 	char err[STORE_ERRLEN];
 	int n;
 
@@ -322,6 +378,24 @@ engine_progress(struct crawl_engine *e, double secs, int final)
 	fputs(final ? "\n" : "\033[K", stderr);
 }
 
+/* Tell the scheduler about finished visits: when due, when full, or at the end. */
+static void
+engine_report(struct crawl_engine *e, struct store *st, int64_t now, int force)
+{
+	const struct sched_policy p = { e->cfg->schedule.min_interval_ms,
+		e->cfg->schedule.max_interval_ms };
+	char err[STORE_ERRLEN];
+
+	if (e->n_reports == 0 || (!force && now < e->report_at_us &&
+	    e->n_reports < e->cfg->crawl.claim_batch))
+		return;
+	if (sched_report(st, &p, e->reports, e->n_reports, err, sizeof(err)) != 0)
+		log_warnx("crawl: reporting %d visits (their leases will expire): %s",
+		    e->n_reports, err);
+	e->n_reports = 0;
+	e->report_at_us = now + ENGINE_REPORT_US;
+}
+
 static void
 engine_poll(struct crawl_engine *e, int64_t wait_us)
 {
@@ -367,11 +441,13 @@ crawl_engine_run(struct crawl_engine *e, struct store *st, struct store_writer *
 			wait = t < wait ? t : wait;
 		}
 		engine_poll(e, wait);
+		engine_report(e, st, now, 0);
 		if (opts->progress && now >= next_progress) {
 			engine_progress(e, (now - start) / 1e6, 0);
 			next_progress = now + e->cfg->crawl.progress_interval_ms * 1000;
 		}
 	}
+	engine_report(e, st, mono_us(), 1);
 	if (sched_release(st, e->claimed + e->next_claim, e->n_claimed - e->next_claim,
 	    err, sizeof(err)) != 0)
 		log_warnx("crawl: returning unvisited domains to the queue: %s", err);
@@ -393,6 +469,9 @@ crawl_engine_create(const struct cfg *cfg, char *err, size_t errlen)
 		goto oom;
 	e->cfg = cfg;
 	e->epfd = -1;
+	gethostname(e->owner, sizeof(e->owner) - 24);
+	e->owner[sizeof(e->owner) - 24] = '\0';
+	snprintf(e->owner + strlen(e->owner), 24, ":%ld", (long)getpid());
 	if ((e->v = calloc(n, sizeof(*e->v))) == NULL ||
 	    (e->vantage_id = calloc(n, sizeof(int))) == NULL ||
 	    (e->claimed = calloc((size_t)cfg->crawl.claim_batch, sizeof(*e->claimed))) == NULL)
@@ -427,6 +506,7 @@ crawl_engine_destroy(struct crawl_engine *e)
 	free(e->v);
 	free(e->vantage_id);
 	free(e->claimed);
+	free(e->reports);
 	free(e);
 }
 

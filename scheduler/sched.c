@@ -1,6 +1,7 @@
 /*
- * sched — claims from the shared queue in PostgreSQL. Domains whose watch
- * window has ended are never claimed.
+ * sched — the revisit arithmetic and the queue statements. Arrays go to
+ * PostgreSQL as array literals of numbers built here ("{1,2,3}"): numbers
+ * only, never names.
  */
 #include "config.h"
 
@@ -11,33 +12,116 @@
 #include "scheduler/sched.h"
 #include "storage/store.h"
 
+#define SCHED_TTL_SLACK_MS 1000
+
+static int64_t
+sched_clamp(int64_t v, const struct sched_policy *p)
+{
+	return v < p->min_interval_ms ? p->min_interval_ms :
+	    v > p->max_interval_ms ? p->max_interval_ms : v;
+}
+
+int64_t
+sched_next_interval(const struct sched_policy *p, const struct sched_visit *v, int *fail_streak)
+{
+	int64_t backoff = p->min_interval_ms > 0 ? p->min_interval_ms : 1000;
+
+	if (v->resolved) {
+		*fail_streak = 0;
+		return sched_clamp(v->min_ttl_s * 1000 + SCHED_TTL_SLACK_MS, p);
+	}
+	if (v->answered) {
+		*fail_streak = 0;
+		return p->max_interval_ms;
+	}
+	*fail_streak = v->fail_streak + 1;
+	for (int i = 0; i < *fail_streak && backoff < p->max_interval_ms; i++)
+		backoff *= 2;
+	return sched_clamp(backoff, p);
+}
+
 int
 sched_claim(struct store *st, const struct sched_claim_opts *opts, struct sched_item *out,
     char *err, size_t errlen)
 {
-	char max[16], interval[32];
-	const char *params[3] = { max, interval, opts->cutoff };
+	char max[16], lease[32];
+	const char *params[4] = { max, lease, opts->cutoff, opts->owner };
 	PGresult *res;
 	int n;
 
 	snprintf(max, sizeof(max), "%d", opts->max);
-	snprintf(interval, sizeof(interval), "%lld milliseconds",
-	    (long long)opts->round_interval_ms);
+	snprintf(lease, sizeof(lease), "%lld milliseconds", (long long)opts->lease_ms);
 	res = store_query(st,
-	    "UPDATE domains SET next_due_at = now() + $2::interval WHERE id IN ("
-	    "  SELECT id FROM domains WHERE next_due_at <= coalesce($3::timestamptz, now()) "
+	    "UPDATE domains SET lease_owner = $4, lease_until = now() + $2::interval "
+	    "WHERE id IN (SELECT id FROM domains "
+	    "  WHERE next_due_at <= coalesce($3::timestamptz, now()) "
 	    "  AND (watch_until IS NULL OR watch_until > now()) "
-	    "  ORDER BY next_due_at LIMIT $1::integer FOR UPDATE SKIP LOCKED) "
-	    "RETURNING id, name", 3, params, err, errlen);
+	    "  AND (lease_until IS NULL OR lease_until < now()) "
+	    "  ORDER BY priority DESC, next_due_at LIMIT $1::integer FOR UPDATE SKIP LOCKED) "
+	    "RETURNING id, name, fail_streak", 4, params, err, errlen);
 	if (res == NULL)
 		return -1;
 	n = PQntuples(res);
 	for (int i = 0; i < n; i++) {
 		out[i].id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
 		snprintf(out[i].name, sizeof(out[i].name), "%s", PQgetvalue(res, i, 1));
+		out[i].fail_streak = (int)strtol(PQgetvalue(res, i, 2), NULL, 10);
 	}
 	PQclear(res);
 	return n;
+}
+
+/* Append "v," to an array literal being built in buf (room checked by the caller). */
+static size_t
+sched_put(char *buf, size_t off, long long v)
+{
+	return off + (size_t)snprintf(buf + off, 24, "%s%lld", off > 1 ? "," : "", v);
+}
+
+int
+sched_report(struct store *st, const struct sched_policy *p, const struct sched_visit *visits,
+    int n, char *err, size_t errlen)
+{
+	char *arr[4];
+	size_t off[4] = { 1, 1, 1, 1 };
+	const char *params[4];
+	int rc = -1;
+
+	if (n <= 0)
+		return 0;
+	for (int k = 0; k < 4; k++) {
+		if ((arr[k] = malloc((size_t)n * 24 + 3)) == NULL) {
+			while (k-- > 0)
+				free(arr[k]);
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		arr[k][0] = '{';
+	}
+	for (int i = 0; i < n; i++) {
+		int streak;
+		int64_t interval = sched_next_interval(p, &visits[i], &streak);
+
+		off[0] = sched_put(arr[0], off[0], visits[i].id);
+		off[1] = sched_put(arr[1], off[1], interval);
+		off[2] = sched_put(arr[2], off[2], streak);
+		/* signatures travel as signed 64-bit, as PostgreSQL stores them */
+		off[3] = sched_put(arr[3], off[3], (long long)visits[i].signature);
+	}
+	for (int k = 0; k < 4; k++) {
+		memcpy(arr[k] + off[k], "}", 2);
+		params[k] = arr[k];
+	}
+	rc = store_exec(st,
+	    "UPDATE domains d SET next_due_at = now() + r.ms * interval '1 millisecond', "
+	    "interval_ms = r.ms, fail_streak = r.streak, "
+	    "priority = CASE WHEN d.answer_sig IS DISTINCT FROM r.sig THEN 1 ELSE 0 END, "
+	    "answer_sig = r.sig, last_visit_at = now(), lease_owner = NULL, lease_until = NULL "
+	    "FROM unnest($1::bigint[], $2::bigint[], $3::integer[], $4::bigint[]) "
+	    "AS r(id, ms, streak, sig) WHERE d.id = r.id", 4, params, err, errlen);
+	for (int k = 0; k < 4; k++)
+		free(arr[k]);
+	return rc;
 }
 
 int
@@ -46,24 +130,22 @@ sched_release(struct store *st, const struct sched_item *items, int n, char *err
 {
 	const char *params[1];
 	char *ids;
-	size_t off = 0;
+	size_t off = 1;
 	int rc;
 
 	if (n <= 0)
 		return 0;
-	if ((ids = malloc((size_t)n * 21 + 3)) == NULL) {
+	if ((ids = malloc((size_t)n * 24 + 3)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	ids[off++] = '{';
+	ids[0] = '{';
 	for (int i = 0; i < n; i++)
-		off += (size_t)snprintf(ids + off, 22, "%s%lld", i > 0 ? "," : "",
-		    (long long)items[i].id);
-	ids[off++] = '}';
-	ids[off] = '\0';
+		off = sched_put(ids, off, items[i].id);
+	memcpy(ids + off, "}", 2);
 	params[0] = ids;
-	rc = store_exec(st, "UPDATE domains SET next_due_at = now() WHERE id = ANY($1::bigint[])",
-	    1, params, err, errlen);
+	rc = store_exec(st, "UPDATE domains SET lease_owner = NULL, lease_until = NULL "
+	    "WHERE id = ANY($1::bigint[])", 1, params, err, errlen);
 	free(ids);
 	return rc;
 }

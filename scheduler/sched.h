@@ -1,11 +1,18 @@
 /*
  * sched — what the crawler should measure next, and what it measured.
  *
- * The queue lives in PostgreSQL (domains.next_due_at): sched_claim() takes
- * a batch of due domains with FOR UPDATE SKIP LOCKED, so several crawlers
- * can share it, and moves each claimed domain's next visit forward by the
- * round interval, which doubles as the claim's lease. The crawler holds only
- * what it has claimed.
+ * The queue lives in PostgreSQL (domains): sched_claim() leases a batch of
+ * due domains with FOR UPDATE SKIP LOCKED, new domains and those whose
+ * answers changed last time first, so several crawlers, on one machine or
+ * many, share it without measuring a domain twice for the same due time. A
+ * crashed crawler's lease expires and another takes the work.
+ * sched_report() ends the lease and sets the next visit:
+ *   resolved      TTL + 1 s, clamped to [min_interval, max_interval]
+ *   NOERROR only  (no address) max_interval
+ *   failed        (NXDOMAIN, SERVFAIL, timeouts only) min_interval x 2^failures,
+ *                 capped at max_interval
+ * The crawler holds only what it has claimed: memory stays flat in the
+ * number of tracked domains.
  */
 #ifndef FW_SCHED_H
 #define FW_SCHED_H
@@ -19,26 +26,48 @@ struct store;
 
 struct sched_item {
 	int64_t id;
+	int fail_streak;
 	char name[NAME_BUFSZ];
 };
 
 struct sched_claim_opts {
 	int max;			/* items wanted */
-	int64_t round_interval_ms;	/* next visit of a claimed domain */
+	int64_t lease_ms;
+	const char *owner;		/* who holds the lease (host:pid) */
 	const char *cutoff;		/* only domains due at or before this timestamptz; NULL = now */
 };
 
+/* What one visit of a domain saw, over every vantage. */
+struct sched_visit {
+	int64_t id;
+	int fail_streak;	/* before this visit (from the claim) */
+	int resolved;		/* some A/AAAA answer held an address */
+	int answered;		/* some response was NOERROR */
+	int64_t min_ttl_s;	/* smallest TTL of the addresses and CNAMEs; -1 = none */
+	uint64_t signature;	/* order-free fingerprint of the addresses seen */
+};
+
+struct sched_policy {
+	int64_t min_interval_ms;
+	int64_t max_interval_ms;
+};
+
 /*
- * Claim up to opts->max due domains into out[]. Returns how many (0 when
- * nothing is due), or -1 with err.
+ * The next interval after VISIT and the failure streak that goes with it
+ * (pure arithmetic, tested with made-up visits).
  */
+int64_t sched_next_interval(const struct sched_policy *p, const struct sched_visit *visit,
+    int *fail_streak);
+
+/* Claim up to opts->max due domains into out[]: how many, or -1 with err. */
 int sched_claim(struct store *st, const struct sched_claim_opts *opts,
     struct sched_item *out, char *err, size_t errlen);
 
-/*
- * Give back claimed domains that were not measured (the crawler is
- * stopping): they become due now. 0, or -1 with err.
- */
+/* Report N visits: next due times, failure streaks, priorities; leases end. 0 or -1. */
+int sched_report(struct store *st, const struct sched_policy *p,
+    const struct sched_visit *visits, int n, char *err, size_t errlen);
+
+/* End the leases of claimed domains that were not visited (they stay due). 0 or -1. */
 int sched_release(struct store *st, const struct sched_item *items, int n,
     char *err, size_t errlen);
 
