@@ -66,7 +66,7 @@ static const struct cfg_field crawl_fields[] = {
 	INT(struct cfg_crawl, batch_rows, 1, 1000000, "5000", "rows per COPY batch"),
 	DUR(struct cfg_crawl, flush_interval_ms, "flush_interval", 10, 3600000, "1s",
 	    "flush a partial batch after this long"),
-	INT(struct cfg_crawl, buffer_rows, 1000, 100000000, "1000000",
+	INT(struct cfg_crawl, buffer_rows, 100, 100000000, "1000000",
 	    "responses held in memory while the database is away; measuring pauses when full"),
 	INT(struct cfg_crawl, claim_batch, 1, 100000, "500", "domains claimed from the queue at once"),
 	DUR(struct cfg_crawl, exit_timeout_ms, "exit_timeout", 0, DAY_MS, "30s",

@@ -39,6 +39,7 @@ crawl_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);	/* the configuration is read at start only */
 }
 
 /* Database time now, as text, for --once's cutoff. */
@@ -133,6 +134,7 @@ const struct cli_verb crawl_cmd_crawl = {
 	"then A and AAAA of each name server seen. --once: one round over what is due\n"
 	"now; --duration: stop starting visits after that long (30s, 5m, ...); else run\n"
 	"until SIGINT/SIGTERM. In-flight queries are always finished and every\n"
-	"response is flushed to PostgreSQL. Ends with one line:\n"
+	"response is flushed to PostgreSQL. SIGHUP is ignored: the configuration is\n"
+	"read at start only. Ends with one line:\n"
 	"crawl: responses=N stored=M timeouts=T skipped=S visits=V seconds=X rate=R/s"
 };

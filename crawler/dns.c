@@ -17,49 +17,81 @@ dns_is_name_type(ldns_rr_type t)
 	    t == LDNS_RR_TYPE_PTR;
 }
 
-/* Text of the record's data into rr->data; 0 or -1. */
+/*
+ * Generic RFC 3597 form "\# LEN HEX" of the record's data: for every type
+ * but addresses and names. ldns's own printers are not used on those:
+ * fuzzing found that a malformed SVCB/HTTPS record makes
+ * ldns_rdf2buffer_str_svcparams() fail an assertion (abort).
+ */
+static void
+dns_rr_generic(const ldns_rr *rr, struct dns_rr *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t len = 0, pos;
+
+	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++)
+		len += ldns_rdf_size(ldns_rr_rdf(rr, i));
+	pos = (size_t)snprintf(out->data, sizeof(out->data), "\\# %zu ", len);
+	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
+		const ldns_rdf *rdf = ldns_rr_rdf(rr, i);
+		const uint8_t *d = ldns_rdf_data(rdf);
+
+		for (size_t k = 0; k < ldns_rdf_size(rdf) && pos + 3 < sizeof(out->data); k++) {
+			out->data[pos++] = hex[d[k] >> 4];
+			out->data[pos++] = hex[d[k] & 15];
+		}
+	}
+	out->data[pos] = '\0';
+}
+
+/* A name's presentation form, lower case, without the trailing dot. 0 or -1. */
+static int
+dns_rr_name(const ldns_rdf *rdf, struct dns_rr *out)
+{
+	ldns_buffer *buf = ldns_buffer_new(256);
+	size_t n;
+	int rc = -1;
+
+	if (buf == NULL)
+		return -1;
+	if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_DNAME &&
+	    ldns_rdf2buffer_str(buf, rdf) == LDNS_STATUS_OK) {
+		n = ldns_buffer_position(buf);
+		if (n >= sizeof(out->data))
+			n = sizeof(out->data) - 1;
+		memcpy(out->data, ldns_buffer_begin(buf), n);
+		if (n > 1 && out->data[n - 1] == '.')
+			n--;
+		out->data[n] = '\0';
+		for (char *p = out->data; *p != '\0'; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+		rc = 0;
+	}
+	ldns_buffer_free(buf);
+	return rc;
+}
+
+/* Text of the record's data into out->data; 0 or -1. */
 static int
 dns_rr_data(const ldns_rr *rr, struct dns_rr *out)
 {
 	const ldns_rdf *rdf = ldns_rr_rdf(rr, 0);
-	ldns_buffer *buf;
-	size_t n;
-	int rc = 0;
 
 	out->is_addr = 0;
-	if (rdf == NULL) {
-		out->data[0] = '\0';
+	out->data[0] = '\0';
+	if (rdf == NULL)
 		return 0;
-	}
 	if ((out->type == LDNS_RR_TYPE_A && ldns_rdf_size(rdf) == 4) ||
 	    (out->type == LDNS_RR_TYPE_AAAA && ldns_rdf_size(rdf) == 16)) {
 		out->is_addr = 1;
 		return inet_ntop(out->type == LDNS_RR_TYPE_A ? AF_INET : AF_INET6,
 		    ldns_rdf_data(rdf), out->data, sizeof(out->data)) != NULL ? 0 : -1;
 	}
-	if ((buf = ldns_buffer_new(128)) == NULL)
-		return -1;
-	for (size_t i = 0; i < ldns_rr_rd_count(rr) && rc == 0; i++) {
-		if (i > 0)
-			ldns_buffer_write_u8(buf, ' ');
-		rc = ldns_rdf2buffer_str(buf, ldns_rr_rdf(rr, i)) == LDNS_STATUS_OK ? 0 : -1;
-	}
-	n = ldns_buffer_position(buf);
-	if (rc == 0) {
-		if (n >= sizeof(out->data))
-			n = sizeof(out->data) - 1;
-		memcpy(out->data, ldns_buffer_begin(buf), n);
-		out->data[n] = '\0';
-		if (dns_is_name_type(out->type)) {
-			if (n > 1 && out->data[n - 1] == '.')
-				out->data[n - 1] = '\0';
-			for (char *p = out->data; *p != '\0'; p++)
-				if (*p >= 'A' && *p <= 'Z')
-					*p = (char)(*p - 'A' + 'a');
-		}
-	}
-	ldns_buffer_free(buf);
-	return rc;
+	if (dns_is_name_type(out->type) && ldns_rr_rd_count(rr) == 1)
+		return dns_rr_name(rdf, out);
+	dns_rr_generic(rr, out);
+	return 0;
 }
 
 int

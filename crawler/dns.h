@@ -2,7 +2,7 @@
  * dns — what a raw DNS response says, parsed with ldns (no hand-written
  * wire parser): rcode, TC bit, and the answer section's records with their
  * TTLs and data as text (an address for A/AAAA, a lower-case name without
- * the trailing dot for NS/CNAME/DNAME/PTR, ldns's presentation for others).
+ * the trailing dot for NS/CNAME/DNAME/PTR, RFC 3597 "\# LEN HEX" for others).
  *
  * Bytes come from the network: anything malformed gives DNS_BADRESP, never
  * a crash. At most DNS_MAX_RECORDS answer records are kept (the count of

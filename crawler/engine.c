@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "crawler/dns.h"
 #include "crawler/engine.h"
+#include "crawler/offline.h"
 #include "crawler/vantage.h"
 #include "scheduler/sched.h"
 #include "storage/obs.h"
@@ -29,6 +30,8 @@
 #define ENGINE_WAIT_CAP_US 100000
 #define ENGINE_CLAIM_RETRY_US 500000
 #define ENGINE_REPORT_US 1000000
+#define ENGINE_REPORTS_KEPT 20		/* x claim_batch unreported visits kept while offline */
+#define ENGINE_RECENT 4			/* x claim_batch recent domains for offline revisits */
 #define T_A 1
 #define T_NS 2
 #define T_AAAA 28
@@ -64,6 +67,8 @@ struct crawl_engine {
 	int exhausted;			/* with once: nothing more is due */
 	int64_t claim_at_us;		/* next claim attempt when none were due */
 	char owner[128];		/* lease owner: host:pid */
+	int offline;			/* the queue is unreachable: revisit recent domains */
+	struct offline *recent;
 	struct sched_visit *reports;	/* finished visits not yet reported */
 	int n_reports, cap_reports;
 	int64_t report_at_us;
@@ -213,6 +218,15 @@ engine_note(struct visit *vis, int rcode, const struct dns_answer *ans)
 static void
 engine_visit_done(struct crawl_engine *e, struct visit *vis)
 {
+	const struct sched_policy p = { e->cfg->schedule.min_interval_ms,
+		e->cfg->schedule.max_interval_ms };
+	struct sched_item item;
+	int64_t interval;
+
+	item.id = vis->domain_id;
+	memcpy(item.name, vis->name, sizeof(item.name));
+	interval = sched_next_interval(&p, &vis->seen, &item.fail_streak);
+	offline_note(e->recent, &item, mono_us() + interval * 1000);
 	for (size_t i = 0; i < vis->n_ns; i++)
 		free(vis->ns[i].name);
 	if (e->n_reports == e->cap_reports) {
@@ -303,31 +317,37 @@ engine_visit(struct crawl_engine *e, const struct sched_item *item)
 	return 0;
 }
 
-/* Refill the claimed list from the queue. 0, or -1 when the claim failed. */
-static int
+/*
+ * Refill the claimed list from the queue. A failed claim puts the engine
+ * offline (it revisits recent domains) until a later claim works.
+ */
+static void
 engine_claim(struct crawl_engine *e, struct store *st, const struct crawl_run_opts *opts,
     int64_t now)
 {
 	struct sched_claim_opts co = { e->cfg->crawl.claim_batch, e->cfg->schedule.lease_ms,
 		e->owner, opts->once ? opts->cutoff : NULL };
 	char err[STORE_ERRLEN];
-	int n;
+	int n = sched_claim(st, &co, e->claimed, err, sizeof(err));
 
-	if (now < e->claim_at_us)
-		return 0;
-	n = sched_claim(st, &co, e->claimed, err, sizeof(err));
-	if (n < 0) {
-		log_warnx("crawl: claiming due domains: %s", err);
-		e->claim_at_us = now + ENGINE_CLAIM_RETRY_US * 4;
-		return -1;
-	}
-	e->n_claimed = n;
 	e->next_claim = 0;
+	if (n < 0) {
+		if (!e->offline)
+			log_warnx("crawl: claiming due domains: %s; revisiting recent domains "
+			    "until the queue answers", err);
+		e->offline = 1;
+		e->n_claimed = 0;
+		e->claim_at_us = now + ENGINE_CLAIM_RETRY_US * 4;
+		return;
+	}
+	if (e->offline)
+		log_info("crawl: the queue answers again");
+	e->offline = 0;
+	e->n_claimed = n;
 	if (n == 0) {
 		e->exhausted = opts->once;
 		e->claim_at_us = now + ENGINE_CLAIM_RETRY_US;
 	}
-	return 0;
 }
 
 /* Some vantage can take more work, and the writer is not backed up. */
@@ -342,15 +362,28 @@ engine_has_room(struct crawl_engine *e)
 	return 0;
 }
 
+/* The next domain to visit: claimed from the queue, or (offline) a recent one. */
+static int
+engine_next(struct crawl_engine *e, struct store *st, const struct crawl_run_opts *opts,
+    int64_t now, struct sched_item *item)
+{
+	if (e->next_claim == e->n_claimed && now >= e->claim_at_us)
+		engine_claim(e, st, opts, now);
+	if (e->next_claim < e->n_claimed) {
+		*item = e->claimed[e->next_claim++];
+		return 1;
+	}
+	return e->offline && !opts->once && offline_take_due(e->recent, now, item);
+}
+
 static void
 engine_start_visits(struct crawl_engine *e, struct store *st, const struct crawl_run_opts *opts,
     int64_t now)
 {
-	while (!e->exhausted && engine_has_room(e)) {
-		if (e->next_claim == e->n_claimed &&
-		    (engine_claim(e, st, opts, now) != 0 || e->n_claimed == 0))
-			return;
-		if (engine_visit(e, &e->claimed[e->next_claim++]) != 0) {
+	struct sched_item item;
+
+	while (!e->exhausted && engine_has_room(e) && engine_next(e, st, opts, now, &item)) {
+		if (engine_visit(e, &item) != 0) {
 			log_warnx("crawl: out of memory starting a visit");
 			return;
 		}
@@ -389,11 +422,17 @@ engine_report(struct crawl_engine *e, struct store *st, int64_t now, int force)
 	if (e->n_reports == 0 || (!force && now < e->report_at_us &&
 	    e->n_reports < e->cfg->crawl.claim_batch))
 		return;
-	if (sched_report(st, &p, e->reports, e->n_reports, err, sizeof(err)) != 0)
-		log_warnx("crawl: reporting %d visits (their leases will expire): %s",
-		    e->n_reports, err);
-	e->n_reports = 0;
 	e->report_at_us = now + ENGINE_REPORT_US;
+	if (sched_report(st, &p, e->reports, e->n_reports, err, sizeof(err)) == 0) {
+		e->n_reports = 0;
+		return;
+	}
+	if (!e->offline || force)
+		log_warnx("crawl: reporting %d visits: %s", e->n_reports, err);
+	if (force || e->n_reports > e->cfg->crawl.claim_batch * ENGINE_REPORTS_KEPT) {
+		/* kept too long: their leases expire and the queue revisits them */
+		e->n_reports = 0;
+	}
 }
 
 static void
@@ -474,7 +513,8 @@ crawl_engine_create(const struct cfg *cfg, char *err, size_t errlen)
 	snprintf(e->owner + strlen(e->owner), 24, ":%ld", (long)getpid());
 	if ((e->v = calloc(n, sizeof(*e->v))) == NULL ||
 	    (e->vantage_id = calloc(n, sizeof(int))) == NULL ||
-	    (e->claimed = calloc((size_t)cfg->crawl.claim_batch, sizeof(*e->claimed))) == NULL)
+	    (e->claimed = calloc((size_t)cfg->crawl.claim_batch, sizeof(*e->claimed))) == NULL ||
+	    (e->recent = offline_create((size_t)cfg->crawl.claim_batch * ENGINE_RECENT)) == NULL)
 		goto oom;
 	if ((e->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0) {
 		snprintf(err, errlen, "epoll: %s", strerror(errno));
@@ -507,6 +547,7 @@ crawl_engine_destroy(struct crawl_engine *e)
 	free(e->vantage_id);
 	free(e->claimed);
 	free(e->reports);
+	offline_destroy(e->recent);
 	free(e);
 }
 

@@ -43,7 +43,7 @@ feed_apply(struct store *st, const struct feed_job *j, struct store_feed_fetch *
 	struct feed_parse_opts po = { (enum feed_format)feed_format_from_name(f->format),
 		f->column, f->comment };
 	struct store_import_stats ist;
-	struct feed_stats fs;
+	struct feed_stats fs = { 0, 0, 0, 0, 0 };
 	struct store_import *im;
 	FILE *fp;
 	int rc, too_bad;

@@ -85,8 +85,14 @@ PGresult *
 store_query(struct store *st, const char *sql, int nparams, const char *const *params,
     char *err, size_t errlen)
 {
-	PGresult *res = PQexecParams(st->conn, sql, nparams, NULL, params, NULL, NULL, 0);
-	ExecStatusType s = PQresultStatus(res);
+	PGresult *res;
+	ExecStatusType s;
+
+	/* a connection lost to a server restart is re-established here, once per query */
+	if (PQstatus(st->conn) == CONNECTION_BAD)
+		PQreset(st->conn);
+	res = PQexecParams(st->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	s = PQresultStatus(res);
 
 	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
 		return res;

@@ -37,6 +37,11 @@ static const struct row table[] = {
 	{ "BÜCHER.example", NAME_OK, "xn--bcher-kva.example" },
 	{ "http://пример.рф/путь", NAME_OK, "xn--e1afmkfd.xn--p1ai" },
 	{ "xn--bcher-kva.example", NAME_OK, "xn--bcher-kva.example" },
+	/* a homoglyph (Cyrillic a) is its own name, never folded into "paypal.com" */
+	{ "p\xd0\xb0ypal.com", NAME_OK, "xn--pypal-4ve.com" },
+	{ "P\xd0\x90YPAL.COM", NAME_OK, "xn--pypal-4ve.com" },
+	{ "ev\"il.example", NAME_BAD_CHAR, NULL },
+	{ "ev'il.example", NAME_BAD_CHAR, NULL },
 	{ "192.0.2.1", NAME_IP_LITERAL, NULL },
 	{ "192.0.2.1.", NAME_IP_LITERAL, NULL },
 	{ "http://192.0.2.1:8080/x.sh", NAME_IP_LITERAL, NULL },
