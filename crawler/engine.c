@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <ares.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +54,30 @@ struct crawl_query {
 	char qname[];		/* empty: the visit's domain */
 };
 
+/*
+ * A claim runs as a writer job, so the event loop never waits on the
+ * database: the loop asks for the next batch while it still has half of
+ * the current one, and picks the result up when state says ready.
+ */
+enum { CLAIM_IDLE, CLAIM_RUNNING, CLAIM_READY, CLAIM_FAILED };
+
+struct engine_claim {
+	struct store_job job;
+	struct sched_claim_opts opts;
+	struct sched_item *items;
+	int n;
+	char err[STORE_ERRLEN];
+	_Atomic int state;
+};
+
+/* A batch of finished visits, reported by the writer after their rows are stored. */
+struct engine_report_job {
+	struct store_job job;
+	struct sched_policy policy;
+	int n;
+	struct sched_visit visits[];
+};
+
 struct crawl_engine {
 	const struct cfg *cfg;
 	int epfd;
@@ -69,6 +94,7 @@ struct crawl_engine {
 	char owner[128];		/* lease owner: host:pid */
 	int offline;			/* the queue is unreachable: revisit recent domains */
 	struct offline *recent;
+	struct engine_claim *claim;	/* the claim running in the writer's thread */
 	struct sched_visit *reports;	/* finished visits not yet reported */
 	int n_reports, cap_reports;
 	int64_t report_at_us;
@@ -317,36 +343,65 @@ engine_visit(struct crawl_engine *e, const struct sched_item *item)
 	return 0;
 }
 
+static int
+engine_claim_run(struct store *st, void *arg, char *err, size_t errlen)
+{
+	struct engine_claim *c = arg;
+
+	c->n = sched_claim(st, &c->opts, c->items, err, errlen);
+	if (c->n < 0)
+		snprintf(c->err, sizeof(c->err), "%s", err);
+	return c->n < 0 ? -1 : 0;
+}
+
+static void
+engine_claim_done(void *arg, int ok)
+{
+	struct engine_claim *c = arg;
+
+	if (!ok && c->err[0] == '\0')
+		snprintf(c->err, sizeof(c->err), "the database is not reachable");
+	atomic_store(&c->state, ok ? CLAIM_READY : CLAIM_FAILED);
+}
+
 /*
- * Refill the claimed list from the queue. A failed claim puts the engine
- * offline (it revisits recent domains) until a later claim works.
+ * Keep the claimed list filled: start a claim when it runs low, take a
+ * finished one in. A failed claim puts the engine offline (it revisits
+ * recent domains) until a later claim works.
  */
 static void
-engine_claim(struct crawl_engine *e, struct store *st, const struct crawl_run_opts *opts,
-    int64_t now)
+engine_claim(struct crawl_engine *e, const struct crawl_run_opts *opts, int64_t now)
 {
-	struct sched_claim_opts co = { e->cfg->crawl.claim_batch, e->cfg->schedule.lease_ms,
-		e->owner, opts->once ? opts->cutoff : NULL };
-	char err[STORE_ERRLEN];
-	int n = sched_claim(st, &co, e->claimed, err, sizeof(err));
+	struct engine_claim *c = e->claim;
+	int state = atomic_load(&c->state);
 
-	e->next_claim = 0;
-	if (n < 0) {
-		if (!e->offline)
-			log_warnx("crawl: claiming due domains: %s; revisiting recent domains "
-			    "until the queue answers", err);
-		e->offline = 1;
-		e->n_claimed = 0;
-		e->claim_at_us = now + ENGINE_CLAIM_RETRY_US * 4;
+	if (state == CLAIM_IDLE && now >= e->claim_at_us &&
+	    (e->n_claimed - e->next_claim) * 2 < e->cfg->crawl.claim_batch) {
+		c->opts.cutoff = opts->once ? opts->cutoff : NULL;
+		c->err[0] = '\0';
+		atomic_store(&c->state, CLAIM_RUNNING);
+		store_writer_job(e->writer, &c->job);
 		return;
 	}
-	if (e->offline)
-		log_info("crawl: the queue answers again");
-	e->offline = 0;
-	e->n_claimed = n;
-	if (n == 0) {
-		e->exhausted = opts->once;
-		e->claim_at_us = now + ENGINE_CLAIM_RETRY_US;
+	if (state == CLAIM_FAILED) {
+		if (!e->offline)
+			log_warnx("crawl: claiming due domains: %s; revisiting recent domains "
+			    "until the queue answers", c->err);
+		e->offline = 1;
+		e->claim_at_us = now + ENGINE_CLAIM_RETRY_US * 4;
+		atomic_store(&c->state, CLAIM_IDLE);
+	} else if (state == CLAIM_READY && e->next_claim == e->n_claimed) {
+		if (e->offline)
+			log_info("crawl: the queue answers again");
+		e->offline = 0;
+		memcpy(e->claimed, c->items, (size_t)c->n * sizeof(*c->items));
+		e->n_claimed = c->n;
+		e->next_claim = 0;
+		if (c->n == 0) {
+			e->exhausted = opts->once;
+			e->claim_at_us = now + ENGINE_CLAIM_RETRY_US;
+		}
+		atomic_store(&c->state, CLAIM_IDLE);
 	}
 }
 
@@ -364,11 +419,10 @@ engine_has_room(struct crawl_engine *e)
 
 /* The next domain to visit: claimed from the queue, or (offline) a recent one. */
 static int
-engine_next(struct crawl_engine *e, struct store *st, const struct crawl_run_opts *opts,
-    int64_t now, struct sched_item *item)
+engine_next(struct crawl_engine *e, const struct crawl_run_opts *opts, int64_t now,
+    struct sched_item *item)
 {
-	if (e->next_claim == e->n_claimed && now >= e->claim_at_us)
-		engine_claim(e, st, opts, now);
+	engine_claim(e, opts, now);
 	if (e->next_claim < e->n_claimed) {
 		*item = e->claimed[e->next_claim++];
 		return 1;
@@ -377,12 +431,12 @@ engine_next(struct crawl_engine *e, struct store *st, const struct crawl_run_opt
 }
 
 static void
-engine_start_visits(struct crawl_engine *e, struct store *st, const struct crawl_run_opts *opts,
-    int64_t now)
+engine_start_visits(struct crawl_engine *e, const struct crawl_run_opts *opts, int64_t now)
 {
 	struct sched_item item;
 
-	while (!e->exhausted && engine_has_room(e) && engine_next(e, st, opts, now, &item)) {
+	engine_claim(e, opts, now);	/* keeps the next batch coming even when busy */
+	while (!e->exhausted && engine_has_room(e) && engine_next(e, opts, now, &item)) {
 		if (engine_visit(e, &item) != 0) {
 			log_warnx("crawl: out of memory starting a visit");
 			return;
@@ -411,28 +465,46 @@ engine_progress(struct crawl_engine *e, double secs, int final)
 	fputs(final ? "\n" : "\033[K", stderr);
 }
 
-/* Tell the scheduler about finished visits: when due, when full, or at the end. */
-static void
-engine_report(struct crawl_engine *e, struct store *st, int64_t now, int force)
+static int
+engine_report_run(struct store *st, void *arg, char *err, size_t errlen)
 {
-	const struct sched_policy p = { e->cfg->schedule.min_interval_ms,
-		e->cfg->schedule.max_interval_ms };
-	char err[STORE_ERRLEN];
+	struct engine_report_job *r = arg;
+
+	return sched_report(st, &r->policy, r->visits, r->n, err, errlen);
+}
+
+static void
+engine_report_done(void *arg, int ok)
+{
+	(void)ok;	/* not reported: the leases expire and the queue revisits them */
+	free(arg);
+}
+
+/* Hand finished visits to the writer: every second, when many, or at the end. */
+static void
+engine_report(struct crawl_engine *e, int64_t now, int force)
+{
+	struct engine_report_job *r;
 
 	if (e->n_reports == 0 || (!force && now < e->report_at_us &&
 	    e->n_reports < e->cfg->crawl.claim_batch))
 		return;
 	e->report_at_us = now + ENGINE_REPORT_US;
-	if (sched_report(st, &p, e->reports, e->n_reports, err, sizeof(err)) == 0) {
-		e->n_reports = 0;
+	r = malloc(sizeof(*r) + (size_t)e->n_reports * sizeof(r->visits[0]));
+	if (r == NULL) {
+		log_warnx("crawl: out of memory reporting %d visits", e->n_reports);
 		return;
 	}
-	if (!e->offline || force)
-		log_warnx("crawl: reporting %d visits: %s", e->n_reports, err);
-	if (force || e->n_reports > e->cfg->crawl.claim_batch * ENGINE_REPORTS_KEPT) {
-		/* kept too long: their leases expire and the queue revisits them */
-		e->n_reports = 0;
-	}
+	r->job.run = engine_report_run;
+	r->job.done = engine_report_done;
+	r->job.arg = r;
+	r->job.retry = 1;
+	r->policy.min_interval_ms = e->cfg->schedule.min_interval_ms;
+	r->policy.max_interval_ms = e->cfg->schedule.max_interval_ms;
+	r->n = e->n_reports;
+	memcpy(r->visits, e->reports, (size_t)r->n * sizeof(r->visits[0]));
+	e->n_reports = 0;
+	store_writer_job(e->writer, &r->job);
 }
 
 static void
@@ -453,13 +525,32 @@ engine_poll(struct crawl_engine *e, int64_t wait_us)
 		vantage_process_timeouts(e->v[vi]);
 }
 
+/* Give back what was claimed and not visited, the claim still running included. */
+static void
+engine_release(struct crawl_engine *e, struct store *st)
+{
+	struct timespec pause = { 0, 10 * 1000000 };
+	char err[STORE_ERRLEN];
+	int spins = 0;
+
+	while (atomic_load(&e->claim->state) == CLAIM_RUNNING && spins++ < 3000)
+		nanosleep(&pause, NULL);
+	if (atomic_load(&e->claim->state) == CLAIM_READY &&
+	    sched_release(st, e->claim->items, e->claim->n, err, sizeof(err)) != 0)
+		log_warnx("crawl: returning unvisited domains to the queue: %s", err);
+	if (sched_release(st, e->claimed + e->next_claim, e->n_claimed - e->next_claim,
+	    err, sizeof(err)) != 0)
+		log_warnx("crawl: returning unvisited domains to the queue: %s", err);
+	e->n_claimed = e->next_claim = 0;
+	atomic_store(&e->claim->state, CLAIM_IDLE);
+}
+
 int
 crawl_engine_run(struct crawl_engine *e, struct store *st, struct store_writer *w,
     const struct crawl_run_opts *opts, struct crawl_stats *stats)
 {
 	int64_t start = mono_us(), next_progress = start;
 	int stopping = 0;
-	char err[STORE_ERRLEN];
 
 	e->writer = w;
 	for (;;) {
@@ -469,7 +560,7 @@ crawl_engine_run(struct crawl_engine *e, struct store *st, struct store_writer *
 		    (opts->duration_ms > 0 && now - start >= opts->duration_ms * 1000)))
 			stopping = 1;
 		if (!stopping)
-			engine_start_visits(e, st, opts, now);
+			engine_start_visits(e, opts, now);
 		for (size_t i = 0; i < e->n; i++)
 			vantage_pump(e->v[i], now);
 		if (e->active == 0 && (stopping || e->exhausted))
@@ -480,17 +571,14 @@ crawl_engine_run(struct crawl_engine *e, struct store *st, struct store_writer *
 			wait = t < wait ? t : wait;
 		}
 		engine_poll(e, wait);
-		engine_report(e, st, now, 0);
+		engine_report(e, now, 0);
 		if (opts->progress && now >= next_progress) {
 			engine_progress(e, (now - start) / 1e6, 0);
 			next_progress = now + e->cfg->crawl.progress_interval_ms * 1000;
 		}
 	}
-	engine_report(e, st, mono_us(), 1);
-	if (sched_release(st, e->claimed + e->next_claim, e->n_claimed - e->next_claim,
-	    err, sizeof(err)) != 0)
-		log_warnx("crawl: returning unvisited domains to the queue: %s", err);
-	e->n_claimed = e->next_claim = 0;
+	engine_report(e, mono_us(), 1);
+	engine_release(e, st);
 	e->stats.seconds = (mono_us() - start) / 1e6;
 	if (opts->progress)
 		engine_progress(e, e->stats.seconds, 1);
@@ -514,8 +602,16 @@ crawl_engine_create(const struct cfg *cfg, char *err, size_t errlen)
 	if ((e->v = calloc(n, sizeof(*e->v))) == NULL ||
 	    (e->vantage_id = calloc(n, sizeof(int))) == NULL ||
 	    (e->claimed = calloc((size_t)cfg->crawl.claim_batch, sizeof(*e->claimed))) == NULL ||
-	    (e->recent = offline_create((size_t)cfg->crawl.claim_batch * ENGINE_RECENT)) == NULL)
+	    (e->recent = offline_create((size_t)cfg->crawl.claim_batch * ENGINE_RECENT)) == NULL ||
+	    (e->claim = calloc(1, sizeof(*e->claim))) == NULL ||
+	    (e->claim->items = calloc((size_t)cfg->crawl.claim_batch, sizeof(struct sched_item))) == NULL)
 		goto oom;
+	e->claim->job.run = engine_claim_run;
+	e->claim->job.done = engine_claim_done;
+	e->claim->job.arg = e->claim;
+	e->claim->opts.max = cfg->crawl.claim_batch;
+	e->claim->opts.lease_ms = cfg->schedule.lease_ms;
+	e->claim->opts.owner = e->owner;
 	if ((e->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0) {
 		snprintf(err, errlen, "epoll: %s", strerror(errno));
 		goto fail;
@@ -548,6 +644,9 @@ crawl_engine_destroy(struct crawl_engine *e)
 	free(e->claimed);
 	free(e->reports);
 	offline_destroy(e->recent);
+	if (e->claim != NULL)
+		free(e->claim->items);
+	free(e->claim);
 	free(e);
 }
 

@@ -57,7 +57,7 @@ CREATE TABLE answers (
     qname        text
 ) PARTITION BY RANGE (observed_at);
 CREATE INDEX ON answers (domain_id, observed_at);
-CREATE INDEX ON answers USING gist (addr inet_ops) WHERE addr IS NOT NULL;
+CREATE INDEX ON answers (addr) WHERE addr IS NOT NULL;
 COMMENT ON TABLE answers IS 'Every answer record of every response, partitioned by observed_at.';
 
 -- Rows with no partition of their own land here rather than being lost.

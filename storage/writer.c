@@ -37,8 +37,10 @@ struct store_writer {
 	long long in_batch;		/* responses taken by the thread, not yet stored */
 	long long stored;
 	int stopping;
+	struct store_job *jobs_head, *jobs_tail;	/* jobs queued, under mu */
 	char last_error[STORE_ERRLEN];
 	/* thread only */
+	struct store_job *jobs;			/* jobs taken, in order */
 	struct store *st;
 	struct obs *batch, *batch_tail;
 	int64_t next_maint_ms;
@@ -274,9 +276,17 @@ writer_take(struct store_writer *w, int64_t wait_ms, int retrying)
 
 	writer_deadline(&dl, wait_ms);
 	pthread_mutex_lock(&w->mu);
-	while ((retrying || (!w->stopping && w->queued < w->cfg.batch_rows)) &&
+	while ((retrying || (!w->stopping && w->queued < w->cfg.batch_rows && w->jobs_head == NULL)) &&
 	    pthread_cond_timedwait(&w->cv, &w->mu, &dl) != ETIMEDOUT)
 		;
+	if (w->jobs_head != NULL) {
+		struct store_job **tail = &w->jobs;
+
+		while (*tail != NULL)
+			tail = &(*tail)->next;
+		*tail = w->jobs_head;
+		w->jobs_head = w->jobs_tail = NULL;
+	}
 	if (w->head != NULL) {
 		if (w->batch_tail != NULL)
 			w->batch_tail->next = w->head;
@@ -292,6 +302,37 @@ writer_take(struct store_writer *w, int64_t wait_ms, int retrying)
 	return stopping;
 }
 
+/*
+ * Run the taken jobs in order after a successful flush (connected is 1), or
+ * fail the ones that do not wait for the database (connected is 0, or at
+ * the end). A retrying job that fails stops the run: the connection is
+ * suspect, and order matters.
+ */
+static void
+writer_jobs(struct store_writer *w, int connected, int final)
+{
+	struct store_job **pp = &w->jobs;
+	char err[STORE_ERRLEN];
+
+	while (*pp != NULL) {
+		struct store_job *j = *pp;
+		int ok = connected && w->st != NULL && j->run(w->st, j->arg, err, sizeof(err)) == 0;
+
+		if (!ok && j->retry && !final) {
+			if (connected) {
+				writer_set_error(w, err);
+				store_close(w->st);
+				w->st = NULL;
+				connected = 0;
+			}
+			pp = &j->next;
+			continue;
+		}
+		*pp = j->next;
+		j->done(j->arg, ok);
+	}
+}
+
 static void *
 writer_main(void *arg)
 {
@@ -305,6 +346,7 @@ writer_main(void *arg)
 		if (stopping && stop_deadline == 0)
 			stop_deadline = writer_now_ms() + w->cfg.exit_timeout_ms;
 		retrying = writer_flush(w) != 0;
+		writer_jobs(w, !retrying, 0);
 		if (!retrying) {
 			backoff = WRITER_BACKOFF_MIN_MS;
 			wait = w->cfg.flush_interval_ms;
@@ -317,6 +359,7 @@ writer_main(void *arg)
 				break;
 		}
 	}
+	writer_jobs(w, 0, 1);
 	return NULL;
 }
 
@@ -357,6 +400,20 @@ store_writer_put(struct store_writer *w, struct obs *o)
 	w->tail = o;
 	if (++w->queued == w->cfg.batch_rows)
 		pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+void
+store_writer_job(struct store_writer *w, struct store_job *job)
+{
+	job->next = NULL;
+	pthread_mutex_lock(&w->mu);
+	if (w->jobs_tail != NULL)
+		w->jobs_tail->next = job;
+	else
+		w->jobs_head = job;
+	w->jobs_tail = job;
+	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 }
 
@@ -413,6 +470,10 @@ store_writer_stop(struct store_writer *w, long long *stored)
 	pthread_join(w->thread, NULL);
 	lost = w->queued + w->in_batch;
 	*stored = w->stored;
+	for (struct store_job *j = w->jobs_head, *next; j != NULL; j = next) {
+		next = j->next;
+		j->done(j->arg, 0);
+	}
 	writer_free_list(w->batch);
 	writer_free_list(w->head);
 	store_close(w->st);

@@ -9,6 +9,11 @@
  * the crawler reads store_writer_pending() and stops starting new work
  * when it reaches buffer_rows (back-pressure), so nothing counted is
  * dropped. Partitions for the observation tables are created ahead here.
+ *
+ * Jobs let the crawler use the same connection without waiting for it:
+ * a job runs in the writer's thread after the observations queued before
+ * it are committed (so a visit is reported only once its measurements are
+ * stored), and its done() callback says how it went.
  */
 #ifndef FW_WRITER_H
 #define FW_WRITER_H
@@ -19,6 +24,17 @@
 #include "storage/obs.h"
 
 struct store_writer;
+struct store;
+
+struct store_job {
+	struct store_job *next;
+	/* Runs in the writer thread: 0, or -1 with err (a transaction it began is rolled back). */
+	int (*run)(struct store *st, void *arg, char *err, size_t errlen);
+	/* Called once in the writer thread, ok = 1 after run() worked; may free the job. */
+	void (*done)(void *arg, int ok);
+	void *arg;
+	int retry;	/* after a database error: keep and retry (1), or give up at once (0) */
+};
 
 struct store_writer_cfg {
 	const char *conninfo;
@@ -35,6 +51,9 @@ struct store_writer *store_writer_start(const struct store_writer_cfg *cfg,
 
 /* Queue one observation; the writer owns it from now on. */
 void store_writer_put(struct store_writer *w, struct obs *o);
+
+/* Queue a job; the writer owns nothing of it but calls done() exactly once. */
+void store_writer_job(struct store_writer *w, struct store_job *job);
 
 /* Responses queued and not yet stored. */
 long long store_writer_pending(struct store_writer *w);
