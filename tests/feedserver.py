@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """feedserver -- a feed server for tests on 127.0.0.1 only.
 
-usage: feedserver.py DIR PORTFILE
+usage: feedserver.py DIR PORTFILE [CERT KEY]
 
 Serves DIR's files with ETag and Last-Modified, answering If-None-Match /
 If-Modified-Since with 304, and misbehaves on purpose under these paths:
 /status/N (that status), /slow (one byte a second), /endless (a body that
 never ends), /junk (binary noise), /loop (redirects to itself),
 /html (an error page with status 200 and text/html). Writes the port it
-listens on to PORTFILE, then serves until killed. Counts requests per
+listens on to PORTFILE (with CERT and KEY, an HTTPS twin's port to
+PORTFILE.tls), then serves until killed. Counts requests per
 path in DIR/../requests.log (one line each: path status).
 """
 import email.utils
@@ -16,7 +17,9 @@ import hashlib
 import http.server
 import os
 import random
+import ssl
 import sys
+import threading
 import time
 
 
@@ -82,6 +85,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
 def main():
     Handler.root = sys.argv[1]
     Handler.log_path = os.path.join(os.path.dirname(sys.argv[2]), "requests.log")
+    if len(sys.argv) > 4:
+        tls = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(sys.argv[3], sys.argv[4])
+        tls.socket = ctx.wrap_socket(tls.socket, server_side=True)
+        threading.Thread(target=tls.serve_forever, daemon=True).start()
+        with open(sys.argv[2] + ".tls", "w") as fh:
+            fh.write(str(tls.server_address[1]))
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     with open(sys.argv[2] + ".tmp", "w") as fh:
