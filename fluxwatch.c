@@ -20,15 +20,17 @@
 #include "crawler/crawl_cmd.h"
 #include "scheduler/feed_cmd.h"
 #include "scheduler/seed_cmd.h"
+#include "storage/score_cmd.h"
 #include "storage/store_cmd.h"
 
 static const struct cli_verb *const verbs[] = {
-	&store_cmd_db, &seed_cmd_seed, &seed_cmd_domains, &crawl_cmd_crawl, &feed_cmd_feed, &cfg_cmd_config, NULL
+	&store_cmd_db, &seed_cmd_seed, &seed_cmd_domains, &crawl_cmd_crawl, &feed_cmd_feed,
+	&score_cmd_score, &score_cmd_show, &score_cmd_export, &score_cmd_asn, &cfg_cmd_config, NULL
 };
 
 /* Names later issues implement; reserved so they cannot mean anything else. */
 static const char *const reserved[] = {
-	"score", "show", "export", "report", "asn", NULL
+	"report", NULL
 };
 
 static void

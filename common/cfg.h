@@ -72,6 +72,13 @@ struct cfg_schedule {
 struct cfg_scoring {
 	int64_t window_ms;
 	int min_responses;
+	int cdn_min_share;		/* percent */
+	int flux_min_ips;
+	int flux_min_asns;
+	int64_t flux_max_ttl_ms;
+	int flux_min_fluxiness;
+	int ns_min_names;
+	int ns_min_asns;
 };
 
 struct cfg {

@@ -97,8 +97,22 @@ static const struct cfg_field schedule_fields[] = {
 static const struct cfg_field scoring_fields[] = {
 	DUR(struct cfg_scoring, window_ms, "window", 1000, 365 * DAY_MS, "1d",
 	    "observations scored per domain reach back this far"),
-	INT(struct cfg_scoring, min_responses, 1, 1000000, "6",
+	INT(struct cfg_scoring, min_responses, 1, 1000000, "12",
 	    "fewer A/AAAA responses than this give the label insufficient"),
+	INT(struct cfg_scoring, cdn_min_share, 0, 100, "50",
+	    "percent of addresses in CDN/cloud ASNs that makes a domain cdn"),
+	INT(struct cfg_scoring, flux_min_ips, 2, 100000, "8",
+	    "flux: at least this many distinct addresses (or the fluxiness below)"),
+	INT(struct cfg_scoring, flux_min_asns, 1, 100000, "4",
+	    "flux: addresses in at least this many ASNs (/16s without ASN data)"),
+	DUR(struct cfg_scoring, flux_max_ttl_ms, "flux_max_ttl", 0, DAY_MS, "5m",
+	    "flux: smallest TTL seen at most this"),
+	INT(struct cfg_scoring, flux_min_fluxiness, 1, 100000, "2",
+	    "flux: distinct addresses / addresses per answer at least this"),
+	INT(struct cfg_scoring, ns_min_names, 1, 1000, "3",
+	    "double flux: at least this many NS names seen"),
+	INT(struct cfg_scoring, ns_min_asns, 1, 1000, "3",
+	    "double flux: or name-server addresses in at least this many ASNs"),
 	END
 };
 

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "common/csv.h"
 
 /* Parse a quoted field starting after the opening quote; returns the char after it. */
@@ -58,4 +60,21 @@ csv_split(char *line, char **fields, int max)
 		}
 		*p++ = '\0';
 	}
+}
+
+void
+csv_write_field(FILE *out, const char *field, int last)
+{
+	if (strpbrk(field, ",\"\r\n") == NULL) {
+		fputs(field, out);
+	} else {
+		fputc('"', out);
+		for (const char *p = field; *p != '\0'; p++) {
+			if (*p == '"')
+				fputc('"', out);
+			fputc(*p, out);
+		}
+		fputc('"', out);
+	}
+	fputc(last ? '\n' : ',', out);
 }

@@ -10,6 +10,7 @@
 #define FW_CSV_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /*
  * Split LINE (NUL-terminated, modified in place) into at most MAX fields.
@@ -17,5 +18,8 @@
  * stored), or -1 for an unterminated quote.
  */
 int csv_split(char *line, char **fields, int max);
+
+/* Write one field, quoted when it needs to be; LAST ends the record. */
+void csv_write_field(FILE *out, const char *field, int last);
 
 #endif

@@ -1,0 +1,306 @@
+/*
+ * score_cmd — thin verbs over the SQL scoring pass. The thresholds come
+ * from the configuration ("scoring:") and travel to fw_label() as one
+ * jsonb parameter, stored with every verdict.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/csv.h"
+#include "common/lines.h"
+#include "common/log.h"
+#include "storage/score_cmd.h"
+#include "storage/store.h"
+#include "storage/store_cmd.h"
+
+/* The thresholds of the configuration as jsonb text. */
+static void
+score_thresholds(const struct cfg *cfg, char *buf, size_t len)
+{
+	const struct cfg_scoring *s = &cfg->scoring;
+
+	snprintf(buf, len, "{\"window_s\": %lld, \"min_responses\": %d, \"cdn_min_share\": %.2f, "
+	    "\"flux_min_ips\": %d, \"flux_min_asns\": %d, \"flux_max_ttl\": %lld, "
+	    "\"flux_min_fluxiness\": %d, \"ns_min_names\": %d, \"ns_min_asns\": %d}",
+	    (long long)(s->window_ms / 1000), s->min_responses, s->cdn_min_share / 100.0,
+	    s->flux_min_ips, s->flux_min_asns, (long long)(s->flux_max_ttl_ms / 1000),
+	    s->flux_min_fluxiness, s->ns_min_names, s->ns_min_asns);
+}
+
+/* Print a result as an aligned table (psql-like, no pager). */
+static void
+score_print(PGresult *res)
+{
+	int cols = PQnfields(res), rows = PQntuples(res);
+	int *w = calloc((size_t)cols, sizeof(int));
+
+	if (w == NULL)
+		return;
+	for (int c = 0; c < cols; c++) {
+		w[c] = (int)strlen(PQfname(res, c));
+		for (int r = 0; r < rows; r++)
+			if (PQgetlength(res, r, c) > w[c])
+				w[c] = PQgetlength(res, r, c);
+	}
+	for (int c = 0; c < cols; c++)
+		printf("%-*s%s", w[c], PQfname(res, c), c + 1 < cols ? "  " : "\n");
+	for (int r = 0; r < rows; r++)
+		for (int c = 0; c < cols; c++)
+			printf("%-*s%s", c + 1 < cols ? w[c] : 0, PQgetvalue(res, r, c),
+			    c + 1 < cols ? "  " : "\n");
+	free(w);
+}
+
+/* Run SQL with params and print its rows; CLI status. */
+static int
+score_query_print(const struct cfg *cfg, const char *sql, int n, const char *const *p)
+{
+	char err[STORE_ERRLEN];
+	struct store *st = store_cmd_open(cfg);
+	PGresult *res;
+
+	if (st == NULL)
+		return CLI_RUNTIME;
+	if ((res = store_query(st, sql, n, p, err, sizeof(err))) == NULL) {
+		log_warnx("%s", err);
+		store_close(st);
+		return CLI_RUNTIME;
+	}
+	score_print(res);
+	PQclear(res);
+	store_close(st);
+	return CLI_OK;
+}
+
+static int
+score_run(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'a' }, { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 }
+	};
+	char t[512], window[32], err[STORE_ERRLEN];
+	const char *p[3] = { t, window, "f" };
+	struct store *st;
+	PGresult *res;
+	int c;
+
+	while ((c = cli_getopt(&score_cmd_score, argc, argv, "ah", opts)) != -1) {
+		if (CLI_STOP(c))
+			return CLI_STOP_STATUS(c);
+		p[2] = "t";
+	}
+	if (optind != argc)
+		return cli_usage_error(&score_cmd_score, "unexpected argument");
+	score_thresholds(&cli->cfg, t, sizeof(t));
+	snprintf(window, sizeof(window), "%lld milliseconds", (long long)cli->cfg.scoring.window_ms);
+	if ((st = store_cmd_open(&cli->cfg)) == NULL)
+		return CLI_RUNTIME;
+	res = store_query(st,
+	    "INSERT INTO verdicts (domain_id, label, score, reason, features, thresholds) "
+	    "SELECT f.domain_id, l.label, l.score, l.reason, f.f, $1::jsonb "
+	    "FROM fw_features(now() - $2::interval) f CROSS JOIN LATERAL fw_label(f.f, $1::jsonb) l "
+	    "WHERE $3::boolean OR NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.domain_id = f.domain_id "
+	    "  AND v.scored_at >= (SELECT max(r.observed_at) FROM responses r "
+	    "    WHERE r.domain_id = f.domain_id AND r.observed_at >= now() - $2::interval))",
+	    3, p, err, sizeof(err));
+	if (res == NULL) {
+		log_warnx("score: %s", err);
+		store_close(st);
+		return CLI_RUNTIME;
+	}
+	printf("scored %s domains\n", PQcmdTuples(res));
+	PQclear(res);
+	store_close(st);
+	return score_query_print(&cli->cfg,
+	    "SELECT label, count(*) AS domains, round(avg(score)::numeric, 2) AS avg_score "
+	    "FROM v_verdicts GROUP BY 1 ORDER BY 1", 0, NULL);
+}
+
+static int
+show_run(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
+	const char *p[1];
+	int c, rc;
+
+	while ((c = cli_getopt(&score_cmd_show, argc, argv, "h", opts)) != -1)
+		if (CLI_STOP(c))
+			return CLI_STOP_STATUS(c);
+	if (optind + 1 != argc)
+		return cli_usage_error(&score_cmd_show, "give one domain");
+	p[0] = argv[optind];
+	rc = score_query_print(&cli->cfg,
+	    "SELECT domain, label, score, scored_at, reason FROM v_verdicts WHERE domain = $1", 1, p);
+	if (rc != CLI_OK)
+		return rc;
+	printf("\n");
+	return score_query_print(&cli->cfg,
+	    "SELECT date_trunc('minute', observed_at) AS minute, count(DISTINCT addr) AS addresses, "
+	    "count(DISTINCT fw_asn(addr)) AS asns, min(ttl) AS min_ttl, "
+	    "count(DISTINCT rdata) FILTER (WHERE rrtype = 'NS') AS ns_names "
+	    "FROM v_answers WHERE tracked_domain = $1 AND domain = tracked_domain "
+	    "GROUP BY 1 ORDER BY 1 DESC LIMIT 15", 1, p);
+}
+
+static int
+export_run(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "label", required_argument, NULL, 'l' }, { "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	const char *p[1] = { NULL };
+	char err[STORE_ERRLEN];
+	struct store *st;
+	PGresult *res;
+	int c;
+
+	while ((c = cli_getopt(&score_cmd_export, argc, argv, "l:h", opts)) != -1) {
+		if (CLI_STOP(c))
+			return CLI_STOP_STATUS(c);
+		p[0] = optarg;
+	}
+	if (optind + 1 != argc || strcmp(argv[optind], "csv") != 0)
+		return cli_usage_error(&score_cmd_export, "the format is csv");
+	if ((st = store_cmd_open(&cli->cfg)) == NULL)
+		return CLI_RUNTIME;
+	res = store_query(st, "SELECT domain, label, score, reason, features->>'ips', "
+	    "features->>'asns', features->>'min_ttl', features->>'ns_names', scored_at "
+	    "FROM v_verdicts WHERE $1::text IS NULL OR label = $1 ORDER BY domain", 1, p,
+	    err, sizeof(err));
+	if (res == NULL) {
+		log_warnx("export: %s", err);
+		store_close(st);
+		return CLI_RUNTIME;
+	}
+	puts("domain,label,score,reason,ips,asns,min_ttl,ns_names,scored_at");
+	for (int r = 0; r < PQntuples(res); r++)
+		for (int k = 0; k < PQnfields(res); k++)
+			csv_write_field(stdout, PQgetvalue(res, r, k), k + 1 == PQnfields(res));
+	PQclear(res);
+	store_close(st);
+	return CLI_OK;
+}
+
+/* One ip-location-db row: start,end,asn,org. 0, or -1 when malformed. */
+static int
+asn_row(struct store_copy *cp, char *line)
+{
+	unsigned char buf[16];
+	char *f[5], *end;
+	int n = csv_split(line, f, 5);
+
+	if (n < 3 || n > 4 || (inet_pton(AF_INET, f[0], buf) != 1 && inet_pton(AF_INET6, f[0], buf) != 1) ||
+	    (inet_pton(AF_INET, f[1], buf) != 1 && inet_pton(AF_INET6, f[1], buf) != 1))
+		return -1;
+	errno = 0;
+	if (strtoll(f[2], &end, 10) < 0 || *end != '\0' || end == f[2] || errno != 0)
+		return -1;
+	return store_copy_fieldz(cp, f[0]) | store_copy_fieldz(cp, f[1]) |
+	    store_copy_fieldz(cp, f[2]) | store_copy_fieldz(cp, n == 4 ? f[3] : NULL) |
+	    store_copy_end_row(cp);
+}
+
+static int
+asn_file(struct store_copy *cp, const char *path, long long *rows, long long *bad)
+{
+	struct lines ln;
+	size_t len;
+	FILE *fp = fopen(path, "r");
+	int r;
+
+	if (fp == NULL) {
+		log_warn("asn load: %s", path);
+		return -1;
+	}
+	if (lines_init(&ln, fp, 4096) != 0) {
+		fclose(fp);
+		return -1;
+	}
+	while ((r = lines_next(&ln, &len)) > 0) {
+		if (r == 1 && len > 0 && ln.buf[0] != '#' && asn_row(cp, ln.buf) == 0) {
+			(*rows)++;
+		} else if (r == 2 || (len > 0 && ln.buf[0] != '#')) {
+			if ((*bad)++ < 10)
+				log_warnx("%s:%ld: not start,end,asn,org", path, ln.lineno);
+		}
+	}
+	lines_free(&ln);
+	fclose(fp);
+	return r < 0 ? -1 : 0;
+}
+
+static int
+asn_run(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
+	char err[STORE_ERRLEN];
+	long long rows = 0, bad = 0;
+	struct store_copy *cp;
+	struct store *st;
+	int c, failed = 0;
+
+	if ((c = cli_subcommand(&score_cmd_asn, argc, argv, "load")) != -1)
+		return c;
+	argc--;
+	argv++;
+	while ((c = cli_getopt(&score_cmd_asn, argc, argv, "h", opts)) != -1)
+		if (CLI_STOP(c))
+			return CLI_STOP_STATUS(c);
+	if (optind >= argc)
+		return cli_usage_error(&score_cmd_asn, "no file given");
+	if ((st = store_cmd_open(&cli->cfg)) == NULL)
+		return CLI_RUNTIME;
+	if (store_exec(st, "BEGIN", 0, NULL, err, sizeof(err)) != 0 ||
+	    store_exec(st, "DELETE FROM asn_ranges", 0, NULL, err, sizeof(err)) != 0 ||
+	    (cp = store_copy_begin(st, "COPY asn_ranges (range_start, range_end, asn, org) FROM STDIN",
+	    err, sizeof(err))) == NULL) {
+		log_warnx("asn load: %s", err);
+		store_close(st);
+		return CLI_RUNTIME;
+	}
+	for (int i = optind; i < argc && !failed; i++)
+		failed = asn_file(cp, argv[i], &rows, &bad) != 0;
+	if (store_copy_finish(cp, failed, err, sizeof(err)) != 0 ||
+	    store_exec(st, failed ? "ROLLBACK" : "COMMIT", 0, NULL, err, sizeof(err)) != 0 || failed) {
+		log_warnx("asn load: %s; nothing changed", failed ? "a file could not be read" : err);
+		store_close(st);
+		return CLI_RUNTIME;
+	}
+	store_exec(st, "ANALYZE asn_ranges", 0, NULL, err, sizeof(err));
+	printf("asn load: %lld ranges, %lld bad lines skipped\n", rows, bad);
+	store_close(st);
+	return CLI_OK;
+}
+
+const struct cli_verb score_cmd_score = {
+	"score", score_run, "score [--all]",
+	"Score the domains with observations newer than their last verdict (--all:\n"
+	"every domain observed in the window) and print the label counts. Verdicts\n"
+	"(label, score, reason, features, thresholds) are kept as history; the\n"
+	"latest per domain is the view v_verdicts."
+};
+
+const struct cli_verb score_cmd_show = {
+	"show", show_run, "show DOMAIN",
+	"Print the domain's latest verdict with its reason, and a per-minute timeline\n"
+	"of addresses, ASNs, TTLs and name servers."
+};
+
+const struct cli_verb score_cmd_export = {
+	"export", export_run, "export csv [--label LABEL]",
+	"Print domain,label,score,reason,... as CSV with a header, one row per\n"
+	"domain (latest verdict); --label keeps one label."
+};
+
+const struct cli_verb score_cmd_asn = {
+	"asn", asn_run, "asn load FILE...",
+	"Replace the IP range -> ASN table with the given ip-location-db CSV files\n"
+	"(start,end,asn,org; IPv4 and IPv6), in one transaction."
+};
