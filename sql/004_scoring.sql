@@ -59,19 +59,33 @@ CREATE TABLE verdicts (
 CREATE INDEX verdicts_domain ON verdicts (domain_id, scored_at DESC);
 COMMENT ON TABLE verdicts IS 'Every verdict of the scoring pass (history); v_verdicts has the latest.';
 
--- Features of every domain with observations since SINCE (set-based).
-CREATE FUNCTION fw_features(since timestamptz) RETURNS TABLE (domain_id bigint, f jsonb)
+-- Features of every domain with observations since SINCE (set-based); with
+-- only_changed, of those observed after their latest verdict (incremental pass).
+CREATE FUNCTION fw_features(since timestamptz, only_changed boolean DEFAULT false)
+RETURNS TABLE (domain_id bigint, f jsonb)
 LANGUAGE sql STABLE AS $$
-WITH r AS (
+WITH todo AS (
+    SELECT x.domain_id FROM responses x WHERE x.observed_at >= since GROUP BY 1
+    HAVING NOT only_changed OR max(x.observed_at) > coalesce(
+        (SELECT max(v.scored_at) FROM verdicts v WHERE v.domain_id = x.domain_id), '-infinity')
+), r AS (
     SELECT r.domain_id, r.vantage_id, r.observed_at, r.rcode, r.qtype
-    FROM responses r
+    FROM responses r JOIN todo USING (domain_id)
     WHERE r.observed_at >= since AND r.qname IS NULL AND r.qtype IN (1, 28)
 ), a AS (
     SELECT a.domain_id, a.vantage_id, a.observed_at, a.rrtype, a.ttl, a.addr, a.target
-    FROM answers a
+    FROM answers a JOIN todo USING (domain_id)
     WHERE a.observed_at >= since AND a.qname IS NULL AND a.qtype IN (1, 28)
 ), addr AS (
-    SELECT a.*, fw_asn(a.addr) AS asn FROM a WHERE a.addr IS NOT NULL
+    SELECT a.* FROM a WHERE a.addr IS NOT NULL
+), uaddr AS (   -- one ASN lookup per distinct address of a domain, not per record
+    SELECT u.domain_id, u.addr, fw_asn(u.addr) AS asn
+    FROM (SELECT DISTINCT domain_id, addr FROM addr) u
+), asninfo AS (
+    SELECT domain_id, count(DISTINCT asn) AS asns,
+           count(*) FILTER (WHERE asn IS NULL) AS addrs_without_asn, count(*) AS addrs,
+           avg((asn IN (SELECT c.asn FROM cdn_asns c))::int) AS cdn_asn_share
+    FROM uaddr GROUP BY 1
 ), per_resp AS (
     SELECT domain_id, vantage_id, observed_at, count(*) AS n FROM addr GROUP BY 1, 2, 3
 ), resp AS (
@@ -92,10 +106,6 @@ WITH r AS (
                                ELSE set_masklen(addr::cidr, 48) END) AS slash24s,
            count(DISTINCT CASE WHEN family(addr) = 4 THEN set_masklen(addr::cidr, 16)
                                ELSE set_masklen(addr::cidr, 32) END) AS slash16s,
-           count(DISTINCT asn) AS asns,
-           count(*) FILTER (WHERE asn IS NULL) AS addrs_without_asn,
-           count(*) AS addr_records,
-           avg((asn IN (SELECT c.asn FROM cdn_asns c))::int) AS cdn_asn_share,
            min(ttl) AS min_ttl,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY ttl) AS median_ttl
     FROM addr GROUP BY 1
@@ -122,13 +132,15 @@ WITH r AS (
     GROUP BY 1
 ), ns AS (
     SELECT n.domain_id, count(DISTINCT n.target) AS ns_names, min(n.ttl) AS ns_min_ttl
-    FROM answers n WHERE n.observed_at >= since AND n.qname IS NULL AND n.rrtype = 2
+    FROM answers n JOIN todo USING (domain_id)
+    WHERE n.observed_at >= since AND n.qname IS NULL AND n.rrtype = 2
     GROUP BY 1
 ), nsa AS (
     SELECT h.domain_id, count(DISTINCT h.addr) AS ns_ips,
            count(DISTINCT fw_asn(h.addr)) AS ns_asns,
            count(DISTINCT set_masklen(h.addr::cidr, 16)) FILTER (WHERE family(h.addr) = 4) AS ns_slash16s
-    FROM answers h WHERE h.observed_at >= since AND h.qname IS NOT NULL AND h.addr IS NOT NULL
+    FROM answers h JOIN todo USING (domain_id)
+    WHERE h.observed_at >= since AND h.qname IS NOT NULL AND h.addr IS NOT NULL
     GROUP BY 1
 )
 SELECT resp.domain_id, jsonb_strip_nulls(jsonb_build_object(
@@ -140,25 +152,25 @@ SELECT resp.domain_id, jsonb_strip_nulls(jsonb_build_object(
     'address_responses', coalesce(pr.address_responses, 0),
     'ips', coalesce(ad.ips, 0), 'ips4', coalesce(ad.ips4, 0), 'ips6', coalesce(ad.ips6, 0),
     'slash24s', coalesce(ad.slash24s, 0), 'slash16s', coalesce(ad.slash16s, 0),
-    'asns', CASE WHEN ad.addrs_without_asn = ad.addr_records THEN NULL ELSE ad.asns END,
-    'as_fraction', CASE WHEN ad.ips > 1 AND ad.addrs_without_asn < ad.addr_records
-                        THEN round((ad.asns - 1)::numeric / (ad.ips - 1), 3) END,
+    'asns', CASE WHEN ai.addrs_without_asn = ai.addrs THEN NULL ELSE ai.asns END,
+    'as_fraction', CASE WHEN ad.ips > 1 AND ai.addrs_without_asn < ai.addrs
+                        THEN round((ai.asns - 1)::numeric / (ad.ips - 1), 3) END,
     'max_per_answer', pr.max_per_answer,
     'fluxiness', round(ad.ips / nullif(pr.avg_per_answer, 0), 2),
     'min_ttl', ad.min_ttl, 'median_ttl', ad.median_ttl,
-    'cdn_asn_share', round(ad.cdn_asn_share::numeric, 3),
+    'cdn_asn_share', round(ai.cdn_asn_share::numeric, 3),
     'cdn_cname', cn.cdn_cname, 'cnames', cn.cnames,
     'vantage_overlap', round(vs.vantage_overlap::numeric, 3),
     'ns_names', ns.ns_names, 'ns_min_ttl', ns.ns_min_ttl,
     'ns_ips', nsa.ns_ips, 'ns_asns', nullif(nsa.ns_asns, 0), 'ns_slash16s', nsa.ns_slash16s,
     'entropy16', round(ent.entropy16::numeric, 3),
-    'holz', round(1.32 * coalesce(ad.ips, 0) + 18.54 * coalesce(ad.asns, 0) - 142.38, 2)))
+    'holz', round(1.32 * coalesce(ad.ips, 0) + 18.54 * coalesce(ai.asns, 0) - 142.38, 2)))
 FROM resp
-LEFT JOIN ad USING (domain_id) LEFT JOIN pr USING (domain_id) LEFT JOIN cn USING (domain_id)
+LEFT JOIN ad USING (domain_id) LEFT JOIN asninfo ai USING (domain_id) LEFT JOIN pr USING (domain_id) LEFT JOIN cn USING (domain_id)
 LEFT JOIN vs USING (domain_id) LEFT JOIN ns USING (domain_id) LEFT JOIN nsa USING (domain_id)
 LEFT JOIN ent USING (domain_id)
 $$;
-COMMENT ON FUNCTION fw_features(timestamptz) IS
+COMMENT ON FUNCTION fw_features(timestamptz, boolean) IS
     'Per-domain features over observations since the argument (see docs/scoring.md).';
 
 -- The label, a score in [0,1] and a one-line reason, from features F and thresholds T.

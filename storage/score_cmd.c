@@ -104,10 +104,8 @@ score_run(struct cli *cli, int argc, char **argv)
 	res = store_query(st,
 	    "INSERT INTO verdicts (domain_id, label, score, reason, features, thresholds) "
 	    "SELECT f.domain_id, l.label, l.score, l.reason, f.f, $1::jsonb "
-	    "FROM fw_features(now() - $2::interval) f CROSS JOIN LATERAL fw_label(f.f, $1::jsonb) l "
-	    "WHERE $3::boolean OR NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.domain_id = f.domain_id "
-	    "  AND v.scored_at >= (SELECT max(r.observed_at) FROM responses r "
-	    "    WHERE r.domain_id = f.domain_id AND r.observed_at >= now() - $2::interval))",
+	    "FROM fw_features(now() - $2::interval, NOT $3::boolean) f "
+	    "CROSS JOIN LATERAL fw_label(f.f, $1::jsonb) l",
 	    3, p, err, sizeof(err));
 	if (res == NULL) {
 		log_warnx("score: %s", err);
