@@ -69,6 +69,7 @@ crawl_measure(const struct cfg *cfg, struct store *st, struct crawl_run_opts *op
 	struct store_writer *w;
 	struct crawl_stats stats;
 	long long stored = 0, lost;
+	int rc;
 
 	if ((e = crawl_engine_create(cfg, err, sizeof(err))) == NULL ||
 	    crawl_engine_register(e, st, err, sizeof(err)) != 0 ||
@@ -78,7 +79,7 @@ crawl_measure(const struct cfg *cfg, struct store *st, struct crawl_run_opts *op
 		return CLI_RUNTIME;
 	}
 	crawl_signals();
-	crawl_engine_run(e, st, w, opts, &stats);
+	rc = crawl_engine_run(e, st, w, opts, &stats) == 0 ? CLI_OK : CLI_RUNTIME;
 	crawl_engine_destroy(e);
 	lost = store_writer_stop(w, &stored);
 	printf("crawl: responses=%lld stored=%lld timeouts=%lld skipped=%lld visits=%lld "
@@ -89,7 +90,7 @@ crawl_measure(const struct cfg *cfg, struct store *st, struct crawl_run_opts *op
 		log_warnx("crawl: %lld responses could not be stored before exit_timeout", lost);
 		return CLI_RUNTIME;
 	}
-	return CLI_OK;
+	return rc;
 }
 
 static int

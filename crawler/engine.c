@@ -93,6 +93,7 @@ struct crawl_engine {
 	int64_t claim_at_us;		/* next claim attempt when none were due */
 	char owner[128];		/* lease owner: host:pid */
 	int offline;			/* the queue is unreachable: revisit recent domains */
+	int claim_failed;		/* with once: the round ended early */
 	struct offline *recent;
 	struct engine_claim *claim;	/* the claim running in the writer's thread */
 	struct sched_visit *reports;	/* finished visits not yet reported */
@@ -383,7 +384,13 @@ engine_claim(struct crawl_engine *e, const struct crawl_run_opts *opts, int64_t 
 		store_writer_job(e->writer, &c->job);
 		return;
 	}
-	if (state == CLAIM_FAILED) {
+	if (state == CLAIM_FAILED && opts->once) {
+		/* one round over what is due: without the queue there is no round to finish */
+		log_warnx("crawl: claiming due domains: %s; ending the round", c->err);
+		e->exhausted = 1;
+		e->claim_failed = 1;
+		atomic_store(&c->state, CLAIM_IDLE);
+	} else if (state == CLAIM_FAILED) {
 		if (!e->offline)
 			log_warnx("crawl: claiming due domains: %s; revisiting recent domains "
 			    "until the queue answers", c->err);
@@ -583,7 +590,7 @@ crawl_engine_run(struct crawl_engine *e, struct store *st, struct store_writer *
 	if (opts->progress)
 		engine_progress(e, e->stats.seconds, 1);
 	*stats = e->stats;
-	return 0;
+	return e->claim_failed ? -1 : 0;
 }
 
 struct crawl_engine *
