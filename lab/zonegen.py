@@ -12,6 +12,7 @@ per_vantage is set); a fixed answer is written as plain records.
 """
 import csv
 import ipaddress
+import math
 import os
 import random
 import sys
@@ -121,11 +122,14 @@ def answer_records(owner, fam, pool, spec, seed):
         table = ",".join("{'%s',%d,%d}" % (prefix64(ips[0]), ips[0] & 0xFFFFFFFFFFFFFFFF,
                                             ips[1] - ips[0] if per > 1 else 1) for _, ips in pool)
         fmt = ("local x=r[2]+r[3]*i o[#o+1]=r[1]..string.format('0:0:%x:%x',math.floor(x/65536)%65536,x%65536) ")
-    code = (";local R={%s} local n=%d local o={} " % (table, nranges * per)
+    n = nranges * per
+    # each new slice moves STRIDE slots on, so it shows (nearly) all new addresses
+    stride = next(x for x in range(answers, answers + n + 1) if math.gcd(x, n) == 1)
+    code = (";local R={%s} local n=%d local o={} " % (table, n)
             + (VANTAGE_LUA if per_vantage else "local v=0 ")
             + ("local t=math.floor(os.time()/%d) " % rotation if rotation else "local t=0 ")
-            + "for k=0,%d do local j=(t*7919+v*104729+%d+k)%%n local r=R[j%%%d+1] local i=math.floor(j/%d) "
-            % (answers - 1, seed % 100003, nranges, nranges)
+            + "for k=0,%d do local j=(t*%d+v*104729+%d+k)%%n local r=R[j%%%d+1] local i=math.floor(j/%d) "
+            % (answers - 1, stride, seed % 100003, nranges, nranges)
             + fmt + "end return o")
     return ["%s %d IN LUA %s %s" % (owner, ttl, rtype, lua_quote(code))]
 
