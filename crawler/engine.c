@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "crawler/dns.h"
 #include "crawler/engine.h"
@@ -101,24 +102,6 @@ struct crawl_engine {
 	int64_t report_at_us;
 };
 
-static int64_t
-mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int64_t
-wall_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 static int
 engine_outcome(int status)
 {
@@ -168,7 +151,7 @@ static int
 engine_record(struct crawl_engine *e, struct crawl_query *q, int status,
     const unsigned char *abuf, int alen, struct dns_answer *ans, int *rcode_out)
 {
-	int64_t latency = mono_us() - q->vq.sent_us;
+	int64_t latency = clock_mono_us() - q->vq.sent_us;
 	size_t strbytes = strlen(q->qname) + 1;
 	int rcode, flags = 0;
 	struct obs *o;
@@ -187,7 +170,7 @@ engine_record(struct crawl_engine *e, struct crawl_query *q, int status,
 	if ((o = obs_create(ans->n, strbytes)) == NULL)
 		return -1;
 	o->domain_id = q->visit->domain_id;
-	o->observed_us = wall_us() - latency;
+	o->observed_us = clock_wall_us() - latency;
 	o->vantage_id = e->vantage_id[q->vi];
 	o->qtype = q->vq.qtype;
 	o->rcode = rcode;
@@ -253,7 +236,7 @@ engine_visit_done(struct crawl_engine *e, struct visit *vis)
 	item.id = vis->domain_id;
 	memcpy(item.name, vis->name, sizeof(item.name));
 	interval = sched_next_interval(&p, &vis->seen, &item.fail_streak);
-	offline_note(e->recent, &item, mono_us() + interval * 1000);
+	offline_note(e->recent, &item, clock_mono_us() + interval * 1000);
 	for (size_t i = 0; i < vis->n_ns; i++)
 		free(vis->ns[i].name);
 	if (e->n_reports == e->cap_reports) {
@@ -556,12 +539,12 @@ int
 crawl_engine_run(struct crawl_engine *e, struct store *st, struct store_writer *w,
     const struct crawl_run_opts *opts, struct crawl_stats *stats)
 {
-	int64_t start = mono_us(), next_progress = start;
+	int64_t start = clock_mono_us(), next_progress = start;
 	int stopping = 0;
 
 	e->writer = w;
 	for (;;) {
-		int64_t now = mono_us(), wait = ENGINE_WAIT_CAP_US;
+		int64_t now = clock_mono_us(), wait = ENGINE_WAIT_CAP_US;
 
 		if (!stopping && ((opts->stop != NULL && *opts->stop) ||
 		    (opts->duration_ms > 0 && now - start >= opts->duration_ms * 1000)))
@@ -584,9 +567,9 @@ crawl_engine_run(struct crawl_engine *e, struct store *st, struct store_writer *
 			next_progress = now + e->cfg->crawl.progress_interval_ms * 1000;
 		}
 	}
-	engine_report(e, mono_us(), 1);
+	engine_report(e, clock_mono_us(), 1);
 	engine_release(e, st);
-	e->stats.seconds = (mono_us() - start) / 1e6;
+	e->stats.seconds = (clock_mono_us() - start) / 1e6;
 	if (opts->progress)
 		engine_progress(e, e->stats.seconds, 1);
 	*stats = e->stats;

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "common/cfg.h"
+#include "common/clock.h"
 #include "common/log.h"
 #include "storage/store.h"
 #include "storage/writer.h"
@@ -49,10 +50,7 @@ struct store_writer {
 static int64_t
 writer_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return clock_mono_us() / 1000;
 }
 
 static void
