@@ -64,22 +64,28 @@ crawl_measure(const struct cfg *cfg, struct store *st, struct crawl_run_opts *op
 	const struct store_writer_cfg wcfg = { cfg->database.conninfo, cfg->crawl.batch_rows,
 		cfg->crawl.flush_interval_ms, cfg->schedule.partition_span_ms,
 		cfg->schedule.retention_ms, cfg->crawl.exit_timeout_ms };
+	const struct store_writer_cfg qcfg = { cfg->database.conninfo, 1,
+		cfg->crawl.flush_interval_ms, 0, CFG_FOREVER, cfg->crawl.exit_timeout_ms };
 	char err[STORE_ERRLEN];
 	struct crawl_engine *e;
-	struct store_writer *w;
+	struct store_writer *w = NULL, *q = NULL;
 	struct crawl_stats stats;
 	long long stored = 0, lost;
 	int rc;
 
 	if ((e = crawl_engine_create(cfg, err, sizeof(err))) == NULL ||
 	    crawl_engine_register(e, st, err, sizeof(err)) != 0 ||
-	    (w = store_writer_start(&wcfg, err, sizeof(err))) == NULL) {
+	    (w = store_writer_start(&wcfg, err, sizeof(err))) == NULL ||
+	    (q = store_writer_start(&qcfg, err, sizeof(err))) == NULL) {
 		log_warnx("crawl: %s", err);
 		crawl_engine_destroy(e);
+		if (w != NULL)
+			store_writer_stop(w, &stored);
 		return CLI_RUNTIME;
 	}
 	crawl_signals();
-	rc = crawl_engine_run(e, st, w, opts, &stats) == 0 ? CLI_OK : CLI_RUNTIME;
+	rc = crawl_engine_run(e, st, w, q, opts, &stats) == 0 ? CLI_OK : CLI_RUNTIME;
+	store_writer_stop(q, &stored);	/* first: its claim job points into e */
 	crawl_engine_destroy(e);
 	lost = store_writer_stop(w, &stored);
 	printf("crawl: responses=%lld stored=%lld timeouts=%lld skipped=%lld visits=%lld "

@@ -56,9 +56,10 @@ struct crawl_query {
 };
 
 /*
- * A claim runs as a writer job, so the event loop never waits on the
- * database: the loop asks for the next batch while it still has half of
- * the current one, and picks the result up when state says ready.
+ * A claim runs as a job of the queue writer (a connection of its own, so a
+ * claim never waits behind a COPY of observations) and the event loop never
+ * waits on the database: the loop asks for the next batch while it still
+ * has half of the current one, and picks the result up when state says ready.
  */
 enum { CLAIM_IDLE, CLAIM_RUNNING, CLAIM_READY, CLAIM_FAILED };
 
@@ -85,7 +86,8 @@ struct crawl_engine {
 	size_t n;
 	struct vantage **v;
 	int *vantage_id;
-	struct store_writer *writer;
+	struct store_writer *writer;	/* observations, then the visits' reports */
+	struct store_writer *queue;	/* claims, on a connection of their own */
 	struct crawl_stats stats;
 	long long active;		/* visits in progress */
 	struct sched_item *claimed;	/* claimed, not yet visited */
@@ -96,7 +98,7 @@ struct crawl_engine {
 	int offline;			/* the queue is unreachable: revisit recent domains */
 	int claim_failed;		/* with once: the round ended early */
 	struct offline *recent;
-	struct engine_claim *claim;	/* the claim running in the writer's thread */
+	struct engine_claim *claim;	/* the claim running in the queue's thread */
 	struct sched_visit *reports;	/* finished visits not yet reported */
 	int n_reports, cap_reports;
 	int64_t report_at_us;
@@ -359,12 +361,11 @@ engine_claim(struct crawl_engine *e, const struct crawl_run_opts *opts, int64_t 
 	struct engine_claim *c = e->claim;
 	int state = atomic_load(&c->state);
 
-	if (state == CLAIM_IDLE && now >= e->claim_at_us &&
-	    (e->n_claimed - e->next_claim) * 2 < e->cfg->crawl.claim_batch) {
+	if (state == CLAIM_IDLE && now >= e->claim_at_us) {
 		c->opts.cutoff = opts->once ? opts->cutoff : NULL;
 		c->err[0] = '\0';
 		atomic_store(&c->state, CLAIM_RUNNING);
-		store_writer_job(e->writer, &c->job);
+		store_writer_job(e->queue, &c->job);
 		return;
 	}
 	if (state == CLAIM_FAILED && opts->once) {
@@ -537,12 +538,13 @@ engine_release(struct crawl_engine *e, struct store *st)
 
 int
 crawl_engine_run(struct crawl_engine *e, struct store *st, struct store_writer *w,
-    const struct crawl_run_opts *opts, struct crawl_stats *stats)
+    struct store_writer *q, const struct crawl_run_opts *opts, struct crawl_stats *stats)
 {
 	int64_t start = clock_mono_us(), next_progress = start;
 	int stopping = 0;
 
 	e->writer = w;
+	e->queue = q;
 	for (;;) {
 		int64_t now = clock_mono_us(), wait = ENGINE_WAIT_CAP_US;
 

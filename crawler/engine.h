@@ -54,11 +54,12 @@ int crawl_engine_register(struct crawl_engine *e, struct store *st, char *err, s
 /*
  * Run until the round, the duration or a signal ends it; in-flight queries
  * are always finished. ST is used at the end to give back unvisited claims;
- * W receives observations and runs claims and reports. Returns 0, or -1
+ * W receives observations and runs the reports of visits once their rows
+ * are stored; Q, a jobs-only writer, runs the claims. Returns 0, or -1
  * when a --once round ended early because the queue could not be read
  * (logged).
  */
 int crawl_engine_run(struct crawl_engine *e, struct store *st, struct store_writer *w,
-    const struct crawl_run_opts *opts, struct crawl_stats *stats);
+    struct store_writer *q, const struct crawl_run_opts *opts, struct crawl_stats *stats);
 
 #endif

@@ -51,13 +51,15 @@ sched_claim(struct store *st, const struct sched_claim_opts *opts, struct sched_
 
 	snprintf(max, sizeof(max), "%d", opts->max);
 	snprintf(lease, sizeof(lease), "%lld milliseconds", (long long)opts->lease_ms);
+	/* = ANY (ARRAY(...)): the locked ids are looked up by primary key; with
+	 * IN (subquery) the planner hashes a scan of the whole table (3x slower). */
 	res = store_query(st,
 	    "UPDATE domains SET lease_owner = $4, lease_until = now() + $2::interval "
-	    "WHERE id IN (SELECT id FROM domains "
+	    "WHERE id = ANY (ARRAY(SELECT id FROM domains "
 	    "  WHERE next_due_at <= coalesce($3::timestamptz, now()) "
 	    "  AND (watch_until IS NULL OR watch_until > now()) "
 	    "  AND (lease_until IS NULL OR lease_until < now()) "
-	    "  ORDER BY priority DESC, next_due_at LIMIT $1::integer FOR UPDATE SKIP LOCKED) "
+	    "  ORDER BY priority DESC, next_due_at LIMIT $1::integer FOR UPDATE SKIP LOCKED)) "
 	    "RETURNING id, name, fail_streak", 4, params, err, errlen);
 	if (res == NULL)
 		return -1;

@@ -229,7 +229,7 @@ writer_flush(struct store_writer *w)
 
 	if (w->st == NULL && (w->st = store_open(w->conninfo, err, sizeof(err))) == NULL)
 		goto fail;
-	if (writer_now_ms() >= w->next_maint_ms) {
+	if (w->cfg.partition_span_ms > 0 && writer_now_ms() >= w->next_maint_ms) {
 		if (writer_maintain(w, err, sizeof(err)) != 0)
 			goto fail;
 		w->next_maint_ms = writer_now_ms() + (w->cfg.partition_span_ms / 4 < WRITER_MAINT_MS ?
@@ -353,8 +353,8 @@ writer_main(void *arg)
 		} else {
 			wait = backoff;		/* retry after a pause; new rows still join */
 			backoff = backoff * 2 > WRITER_BACKOFF_MAX_MS ? WRITER_BACKOFF_MAX_MS : backoff * 2;
-			if (stopping && writer_now_ms() >= stop_deadline)
-				break;
+			if (stopping && (w->batch == NULL || writer_now_ms() >= stop_deadline))
+				break;		/* nothing left to store, or no time left */
 		}
 	}
 	writer_jobs(w, 0, 1);
