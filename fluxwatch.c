@@ -18,6 +18,8 @@
 #include "common/cli.h"
 #include "common/log.h"
 #include "crawler/crawl_cmd.h"
+#include "report/export_cmd.h"
+#include "report/report_cmd.h"
 #include "scheduler/feed_cmd.h"
 #include "scheduler/seed_cmd.h"
 #include "storage/score_cmd.h"
@@ -25,12 +27,8 @@
 
 static const struct cli_verb *const verbs[] = {
 	&store_cmd_db, &seed_cmd_seed, &seed_cmd_domains, &crawl_cmd_crawl, &feed_cmd_feed,
-	&score_cmd_score, &score_cmd_show, &score_cmd_export, &score_cmd_asn, &cfg_cmd_config, NULL
-};
-
-/* Names later issues implement; reserved so they cannot mean anything else. */
-static const char *const reserved[] = {
-	"report", NULL
+	&score_cmd_score, &score_cmd_show, &export_cmd_export, &report_cmd_report, &score_cmd_asn,
+	&cfg_cmd_config, NULL
 };
 
 static void
@@ -49,12 +47,6 @@ dispatch(const char *config_path, int argc, char **argv)
 	struct cli cli;
 	int rc;
 
-	for (size_t i = 0; reserved[i] != NULL; i++) {
-		if (strcmp(argv[0], reserved[i]) == 0) {
-			log_warnx("%s: not available in this version of fluxwatch", argv[0]);
-			return CLI_USAGE;
-		}
-	}
 	for (size_t i = 0; verbs[i] != NULL; i++) {
 		if (strcmp(argv[0], verbs[i]->name) != 0)
 			continue;

@@ -146,46 +146,6 @@ show_run(struct cli *cli, int argc, char **argv)
 	    "GROUP BY 1 ORDER BY 1 DESC LIMIT 15", 1, p);
 }
 
-static int
-export_run(struct cli *cli, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "label", required_argument, NULL, 'l' }, { "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 }
-	};
-	const char *p[1] = { NULL };
-	char err[STORE_ERRLEN];
-	struct store *st;
-	PGresult *res;
-	int c;
-
-	while ((c = cli_getopt(&score_cmd_export, argc, argv, "l:h", opts)) != -1) {
-		if (CLI_STOP(c))
-			return CLI_STOP_STATUS(c);
-		p[0] = optarg;
-	}
-	if (optind + 1 != argc || strcmp(argv[optind], "csv") != 0)
-		return cli_usage_error(&score_cmd_export, "the format is csv");
-	if ((st = store_cmd_open(&cli->cfg)) == NULL)
-		return CLI_RUNTIME;
-	res = store_query(st, "SELECT domain, label, score, reason, features->>'ips', "
-	    "features->>'asns', features->>'min_ttl', features->>'ns_names', scored_at "
-	    "FROM v_verdicts WHERE $1::text IS NULL OR label = $1 ORDER BY domain", 1, p,
-	    err, sizeof(err));
-	if (res == NULL) {
-		log_warnx("export: %s", err);
-		store_close(st);
-		return CLI_RUNTIME;
-	}
-	puts("domain,label,score,reason,ips,asns,min_ttl,ns_names,scored_at");
-	for (int r = 0; r < PQntuples(res); r++)
-		for (int k = 0; k < PQnfields(res); k++)
-			csv_write_field(stdout, PQgetvalue(res, r, k), k + 1 == PQnfields(res));
-	PQclear(res);
-	store_close(st);
-	return CLI_OK;
-}
-
 /* One ip-location-db row: start,end,asn,org. 0, or -1 when malformed. */
 static int
 asn_row(struct store_copy *cp, char *line)
@@ -289,12 +249,6 @@ const struct cli_verb score_cmd_show = {
 	"show", show_run, "show DOMAIN",
 	"Print the domain's latest verdict with its reason, and a per-minute timeline\n"
 	"of addresses, ASNs, TTLs and name servers."
-};
-
-const struct cli_verb score_cmd_export = {
-	"export", export_run, "export csv [--label LABEL]",
-	"Print domain,label,score,reason,... as CSV with a header, one row per\n"
-	"domain (latest verdict); --label keeps one label."
 };
 
 const struct cli_verb score_cmd_asn = {

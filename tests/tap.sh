@@ -26,3 +26,34 @@ tap_scratch_db() {
 	createdb "$PGDATABASE"
 	trap 'dropdb --force "$PGDATABASE" >/dev/null 2>&1' EXIT
 }
+
+# tap_lab_require [COMMAND...]: skip the whole test (or bail out when
+# FW_REQUIRE_LAB=1) unless PowerDNS, Unbound, the ASN data and the given
+# commands are there.
+tap_lab_require() {
+	local c
+	for c in pdns_server unbound "$@"; do
+		command -v "$c" >/dev/null || break
+	done
+	if ! command -v "$c" >/dev/null || [ ! -s "${LAB_ASN_DIR:-$FW_SRCDIR/var/asn}/asn-ipv4.csv" ]; then
+		[ "${FW_REQUIRE_LAB:-}" = 1 ] && { echo "Bail out! lab prerequisites missing"; exit 1; }
+		tap_skip_all "lab prerequisites missing (script/bootstrap): $c or the ASN data"
+	fi
+}
+
+# tap_lab_scored SECONDS: start the flux lab (LAB_RUN, LAB_NET set by the
+# caller; the lab is the caller's to stop), load ASN data, seed the
+# scenario, crawl for SECONDS with revisits at most 8 s apart, score.
+# Defines fw() (fluxwatch with that configuration) and leaves the
+# configuration in $tap_lab_cfg and score's output in $tap_lab_cfg.score.
+tap_lab_scored() {
+	local asn_dir=${LAB_ASN_DIR:-$FW_SRCDIR/var/asn}
+	tap_lab_cfg=$LAB_RUN.fw.yaml
+	"$FW_SRCDIR/lab/labctl" start >/dev/null 2>&1 || { echo "Bail out! lab did not start"; exit 1; }
+	sed 's/max_interval: 30s/max_interval: 8s/' "$LAB_RUN/fluxwatch.yaml" >"$tap_lab_cfg"	# long TTLs: 3+ visits
+	fw() { "$FW_BIN" -c "$tap_lab_cfg" "$@"; }
+	fw -q asn load "$asn_dir/asn-ipv4.csv" "$asn_dir/asn-ipv6.csv" >/dev/null
+	fw seed add --list lab "$LAB_RUN/seeds.txt" >/dev/null
+	fw -q crawl --duration "$1" >/dev/null
+	fw score >"$tap_lab_cfg.score"
+}

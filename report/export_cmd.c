@@ -1,0 +1,228 @@
+/*
+ * export_cmd — "export FORMAT": the rows come from SQL (v_verdicts; the
+ * STIX bundle from fw_stix_bundle(), RPZ serials from fw_next_serial());
+ * this file picks the format, filters labels and writes the text.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/csv.h"
+#include "common/log.h"
+#include "report/export_cmd.h"
+#include "report/out.h"
+#include "report/rpz.h"
+#include "storage/store.h"
+#include "storage/store_cmd.h"
+
+#define EXPORT_FLUX "single_flux,double_flux"
+#define EXPORT_WHERE "WHERE $1::text IS NULL OR label = ANY (string_to_array($1, ','))"
+
+struct export_opts {
+	const char *labels;	/* comma-separated, NULL: the format's default */
+	struct rpz_zone zone;
+};
+
+int
+export_labels_check(const char *list, char *err, size_t errlen)
+{
+	static const char *const known[] = { "single_flux", "double_flux", "cdn", "benign",
+		"unresolved", "insufficient" };
+	const char *p = list;
+
+	do {
+		size_t n = strcspn(p, ","), k;
+
+		for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+			if (strlen(known[k]) == n && strncmp(p, known[k], n) == 0)
+				break;
+		if (k == sizeof(known) / sizeof(known[0])) {
+			snprintf(err, errlen, "unknown label \"%.*s\" (labels: single_flux, double_flux, "
+			    "cdn, benign, unresolved, insufficient)", (int)n, p);
+			return -1;
+		}
+		p += n;
+	} while (*p++ == ',');
+	return 0;
+}
+
+static int
+export_csv(FILE *out, struct store *st, const struct export_opts *o, char *err, size_t errlen)
+{
+	const char *p[1] = { o->labels };
+	PGresult *res = store_query(st, "SELECT domain, label, score, reason, features->>'ips', "
+	    "features->>'asns', features->>'min_ttl', features->>'ns_names', scored_at "
+	    "FROM v_verdicts " EXPORT_WHERE " ORDER BY domain", 1, p, err, errlen);
+
+	if (res == NULL)
+		return -1;
+	fputs("domain,label,score,reason,ips,asns,min_ttl,ns_names,scored_at\n", out);
+	for (int r = 0; r < PQntuples(res); r++)
+		for (int k = 0; k < PQnfields(res); k++)
+			csv_write_field(out, PQgetvalue(res, r, k), k + 1 == PQnfields(res));
+	PQclear(res);
+	return 0;
+}
+
+/* Print every row's single column, one per line. */
+static int
+export_lines(FILE *out, struct store *st, const char *sql, const char *labels, char *err,
+    size_t errlen)
+{
+	const char *p[1] = { labels };
+	PGresult *res = store_query(st, sql, 1, p, err, errlen);
+
+	if (res == NULL)
+		return -1;
+	for (int r = 0; r < PQntuples(res); r++)
+		fprintf(out, "%s\n", PQgetvalue(res, r, 0));
+	PQclear(res);
+	return 0;
+}
+
+static int
+export_jsonl(FILE *out, struct store *st, const struct export_opts *o, char *err, size_t errlen)
+{
+	return export_lines(out, st, "SELECT json_build_object('domain', domain, 'label', label, "
+	    "'score', score, 'reason', reason, 'scored_at', fw_stix_time(scored_at), "
+	    "'features', features, 'thresholds', thresholds) FROM v_verdicts " EXPORT_WHERE
+	    " ORDER BY domain", o->labels, err, errlen);
+}
+
+static int
+export_stix(FILE *out, struct store *st, const struct export_opts *o, char *err, size_t errlen)
+{
+	return export_lines(out, st, "SELECT jsonb_pretty(fw_stix_bundle(string_to_array($1, ',')))",
+	    o->labels, err, errlen);
+}
+
+static int
+export_rpz(FILE *out, struct store *st, const struct export_opts *o, char *err, size_t errlen)
+{
+	struct rpz_zone z = o->zone;
+	const char *p[1] = { z.origin };
+	PGresult *res = store_query(st, "SELECT fw_next_serial($1)", 1, p, err, errlen);
+
+	if (res == NULL)
+		return -1;
+	z.serial = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	p[0] = o->labels;
+	if ((res = store_query(st, "SELECT domain FROM v_verdicts " EXPORT_WHERE " ORDER BY domain",
+	    1, p, err, errlen)) == NULL)
+		return -1;
+	rpz_write_header(out, &z);
+	for (int r = 0; r < PQntuples(res); r++)
+		rpz_write_domain(out, &z, PQgetvalue(res, r, 0));
+	PQclear(res);
+	return 0;
+}
+
+static const struct export_format {
+	const char *name;
+	const char *default_labels;	/* NULL: every label */
+	int (*write)(FILE *, struct store *, const struct export_opts *, char *, size_t);
+} export_formats[] = {
+	{ "csv", NULL, export_csv },
+	{ "jsonl", NULL, export_jsonl },
+	{ "stix", EXPORT_FLUX, export_stix },
+	{ "rpz", EXPORT_FLUX, export_rpz },
+};
+
+static const struct export_format *
+export_format_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(export_formats) / sizeof(export_formats[0]); i++)
+		if (strcmp(export_formats[i].name, name) == 0)
+			return &export_formats[i];
+	return NULL;
+}
+
+/* Parse the options into O and OUT_PATH; CLI_OK or the status to stop with. */
+static int
+export_options(int argc, char **argv, struct export_opts *o, const char **out_path)
+{
+	static const struct option opts[] = {
+		{ "label", required_argument, NULL, 'l' }, { "out", required_argument, NULL, 'o' },
+		{ "policy", required_argument, NULL, 'p' }, { "zone", required_argument, NULL, 'z' },
+		{ "ttl", required_argument, NULL, 't' }, { "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	static char zone[256];
+	char err[256];
+	int64_t ms;
+	int c;
+
+	while ((c = cli_getopt(&export_cmd_export, argc, argv, "l:o:p:z:t:h", opts)) != -1) {
+		if (CLI_STOP(c))
+			return CLI_STOP_STATUS(c);
+		if (c == 'l' && export_labels_check(optarg, err, sizeof(err)) == 0)
+			o->labels = optarg;
+		else if (c == 'o')
+			*out_path = optarg;
+		else if (c == 'p' && rpz_policy_parse(optarg, &o->zone.policy, err, sizeof(err)) == 0)
+			;
+		else if (c == 'z' && optarg[0] != '\0' && strlen(optarg) + 2 <= sizeof(zone)) {
+			snprintf(zone, sizeof(zone), "%s%s", optarg,
+			    optarg[strlen(optarg) - 1] == '.' ? "" : ".");
+			o->zone.origin = zone;
+		} else if (c == 't' && cfg_parse_duration(optarg, 0, &ms) == 0 && ms >= 1000)
+			o->zone.ttl = (long)(ms / 1000);
+		else
+			return cli_usage_error(&export_cmd_export, c == 't' ? "--ttl takes seconds "
+			    "(300, 5m, ...), at least 1 s" : c == 'z' ? "--zone takes a zone name" : err);
+	}
+	return CLI_OK;
+}
+
+static int
+export_run(struct cli *cli, int argc, char **argv)
+{
+	struct export_opts o = { NULL, { "rpz.fluxwatch.", 0, 300, { RPZ_NXDOMAIN, "" } } };
+	const struct export_format *f;
+	const char *out_path = NULL;
+	char err[STORE_ERRLEN];
+	struct store *st;
+	struct out out;
+	int rc, ok;
+
+	if ((rc = export_options(argc, argv, &o, &out_path)) != CLI_OK)
+		return rc;
+	if (optind + 1 != argc || (f = export_format_find(argv[optind])) == NULL)
+		return cli_usage_error(&export_cmd_export, "the format is csv, jsonl, stix or rpz");
+	if (o.labels == NULL)
+		o.labels = f->default_labels;
+	if ((st = store_cmd_open(&cli->cfg)) == NULL)
+		return CLI_RUNTIME;
+	if (out_open(&out, out_path, err, sizeof(err)) != 0) {
+		log_warnx("export: %s", err);
+		store_close(st);
+		return CLI_RUNTIME;
+	}
+	ok = f->write(out.fp, st, &o, err, sizeof(err)) == 0;
+	if (!ok)
+		log_warnx("export %s: %s", f->name, err);
+	store_close(st);
+	if (out_close(&out, ok, err, sizeof(err)) != 0) {
+		log_warnx("export %s: %s", f->name, err);
+		ok = 0;
+	}
+	return ok ? CLI_OK : CLI_RUNTIME;
+}
+
+const struct cli_verb export_cmd_export = {
+	"export", export_run, "export csv|jsonl|stix|rpz [--label L[,L...]] [--out FILE] "
+	"[--policy P] [--zone NAME] [--ttl SECONDS]",
+	"Write the latest verdict of each domain. csv: domain,label,score,reason,...\n"
+	"with a header; jsonl: one JSON object per line (features and thresholds\n"
+	"included); stix: a STIX 2.1 bundle of indicator objects (domain-name\n"
+	"patterns, valid_from, labels, confidence = score x 100); rpz: a Response\n"
+	"Policy Zone (SOA serial greater at each export) blocking each domain and its\n"
+	"subdomains, --policy nxdomain (default), nodata, drop or cname:SINKHOLE,\n"
+	"--zone its name (rpz.fluxwatch), --ttl its TTL (300). --label keeps those\n"
+	"labels (stix and rpz: single_flux,double_flux; csv and jsonl: all).\n"
+	"--out FILE replaces FILE atomically once the export is complete."
+};

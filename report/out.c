@@ -1,0 +1,70 @@
+/*
+ * out — stdout or an atomically replaced file.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report/out.h"
+
+int
+out_open(struct out *o, const char *path, char *err, size_t errlen)
+{
+	size_t n;
+
+	memset(o, 0, sizeof(*o));
+	if (path == NULL || strcmp(path, "-") == 0) {
+		o->fp = stdout;
+		return 0;
+	}
+	n = strlen(path) + 32;
+	if ((o->path = strdup(path)) == NULL || (o->tmp = malloc(n)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	snprintf(o->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+	if ((o->fp = fopen(o->tmp, "w")) == NULL) {
+		snprintf(err, errlen, "%s: %s", o->tmp, strerror(errno));
+		goto fail;
+	}
+	return 0;
+fail:
+	free(o->path);
+	free(o->tmp);
+	memset(o, 0, sizeof(*o));
+	return -1;
+}
+
+int
+out_close(struct out *o, int ok, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	if (o->path == NULL) {
+		if (fflush(stdout) != 0 && ok) {
+			snprintf(err, errlen, "stdout: %s", strerror(errno));
+			rc = -1;
+		}
+		return rc;
+	}
+	if ((fflush(o->fp) != 0 || ferror(o->fp) || fsync(fileno(o->fp)) != 0) && ok) {
+		snprintf(err, errlen, "%s: %s", o->tmp, strerror(errno));
+		ok = 0;
+		rc = -1;
+	}
+	fclose(o->fp);
+	if (ok && rename(o->tmp, o->path) != 0) {
+		snprintf(err, errlen, "%s: %s", o->path, strerror(errno));
+		rc = -1;
+		ok = 0;
+	}
+	if (!ok)
+		unlink(o->tmp);
+	free(o->path);
+	free(o->tmp);
+	memset(o, 0, sizeof(*o));
+	return rc;
+}

@@ -1,0 +1,228 @@
+/*
+ * test_report — the pieces of the outputs that need no database: RPZ
+ * policies and records, label lists, SVG charts and escaping, and the
+ * atomic output file.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "report/export_cmd.h"
+#include "report/out.h"
+#include "report/rpz.h"
+#include "report/svg.h"
+
+/* Run FN writing to a memory stream; the text, to free. */
+static char *
+capture(void (*fn)(FILE *, const void *), const void *arg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	assert_non_null(fp);
+	fn(fp, arg);
+	fclose(fp);
+	return buf;
+}
+
+static void
+test_rpz_policies(void **state)
+{
+	struct rpz_policy p;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(rpz_policy_parse("nxdomain", &p, err, sizeof(err)), 0);
+	assert_int_equal(p.action, RPZ_NXDOMAIN);
+	assert_int_equal(rpz_policy_parse("nodata", &p, err, sizeof(err)), 0);
+	assert_int_equal(p.action, RPZ_NODATA);
+	assert_int_equal(rpz_policy_parse("drop", &p, err, sizeof(err)), 0);
+	assert_int_equal(p.action, RPZ_DROP);
+	assert_int_equal(rpz_policy_parse("cname:sink.example.net", &p, err, sizeof(err)), 0);
+	assert_string_equal(p.target, "sink.example.net.");
+	assert_int_equal(rpz_policy_parse("cname:sink.example.net.", &p, err, sizeof(err)), 0);
+	assert_string_equal(p.target, "sink.example.net.");
+	assert_int_equal(rpz_policy_parse("cname:", &p, err, sizeof(err)), -1);
+	assert_int_equal(rpz_policy_parse("cname:a..b", &p, err, sizeof(err)), -1);
+	assert_int_equal(rpz_policy_parse("cname:bad name", &p, err, sizeof(err)), -1);
+	assert_int_equal(rpz_policy_parse("NXDOMAIN!", &p, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "NXDOMAIN!"));
+}
+
+static void
+rpz_sample(FILE *out, const void *arg)
+{
+	const struct rpz_zone *z = arg;
+
+	rpz_write_header(out, z);
+	rpz_write_domain(out, z, "evil.example");
+}
+
+static void
+test_rpz_zone(void **state)
+{
+	struct rpz_zone z = { "rpz.test.", 1795000000ULL, 60, { RPZ_NXDOMAIN, "" } };
+	char *t;
+
+	(void)state;
+	t = capture(rpz_sample, &z);
+	assert_non_null(strstr(t, "$ORIGIN rpz.test.\n$TTL 60\n"));
+	assert_non_null(strstr(t, "@ SOA localhost. hostmaster.localhost. 1795000000 3600 600 604800 60\n"));
+	assert_non_null(strstr(t, "@ NS localhost.\n"));
+	assert_non_null(strstr(t, "\nevil.example CNAME .\n*.evil.example CNAME .\n"));
+	free(t);
+	z.policy.action = RPZ_NODATA;
+	t = capture(rpz_sample, &z);
+	assert_non_null(strstr(t, "\nevil.example CNAME *.\n"));
+	free(t);
+	z.policy.action = RPZ_DROP;
+	t = capture(rpz_sample, &z);
+	assert_non_null(strstr(t, "\n*.evil.example CNAME rpz-drop.\n"));
+	free(t);
+	rpz_policy_parse("cname:walled.garden", &z.policy, NULL, 0);
+	t = capture(rpz_sample, &z);
+	assert_non_null(strstr(t, "\nevil.example CNAME walled.garden.\n"));
+	free(t);
+}
+
+static void
+test_labels(void **state)
+{
+	char err[160];
+
+	(void)state;
+	assert_int_equal(export_labels_check("single_flux", err, sizeof(err)), 0);
+	assert_int_equal(export_labels_check("single_flux,double_flux,cdn", err, sizeof(err)), 0);
+	assert_int_equal(export_labels_check("single", err, sizeof(err)), -1);
+	assert_int_equal(export_labels_check("cdn,", err, sizeof(err)), -1);
+	assert_int_equal(export_labels_check("", err, sizeof(err)), -1);
+	assert_int_equal(export_labels_check("benign,flux", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "\"flux\""));
+}
+
+static void
+test_grid_step(void **state)
+{
+	(void)state;
+	assert_true(svg_grid_step(40, 4) == 10);
+	assert_true(svg_grid_step(41, 4) == 20);
+	assert_true(svg_grid_step(7, 4) == 2);
+	assert_true(svg_grid_step(3000, 4) == 1000);
+	assert_true(svg_grid_step(0.3, 4) == 0.1);
+}
+
+static void
+escape_sample(FILE *out, const void *arg)
+{
+	svg_escape(out, arg);
+}
+
+static void
+chart_sample(FILE *out, const void *arg)
+{
+	svg_chart_write(out, arg);
+}
+
+static void
+test_svg(void **state)
+{
+	const double line[] = { 1, NAN, 3, 4 }, bars[] = { 0, 2, NAN, 1 }, none[] = { NAN, NAN, NAN, NAN };
+	const struct svg_series s[] = { { "addresses", "#c00", line, 0 }, { "new", "#0c0", bars, 1 },
+		{ "empty", "#00c", none, 0 } };
+	struct svg_chart c = { "<b>&'\"", "10:00", "10:05", 4, s, 3, 300, 150 };
+	char *t;
+
+	(void)state;
+	t = capture(escape_sample, "a<b>&\"c'");
+	assert_string_equal(t, "a&lt;b&gt;&amp;&quot;c&#39;");
+	free(t);
+	t = capture(chart_sample, &c);
+	assert_non_null(strstr(t, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"300\""));
+	assert_non_null(strstr(t, "<title>&lt;b&gt;&amp;&#39;&quot;</title>"));
+	assert_null(strstr(t, "<b>"));
+	/* the line joins the three points with data, each marked */
+	assert_non_null(strstr(t, "<polyline"));
+	assert_int_equal((int)(strstr(t, "\" stroke=\"#c00\"/>") != NULL), 1);
+	{
+		int circles = 0, rects = 0;
+
+		for (const char *p = t; (p = strstr(p, "<circle")) != NULL; p++)
+			circles++;
+		for (const char *p = t; (p = strstr(p, "fill=\"#0c0\" opacity")) != NULL; p++)
+			rects++;
+		assert_int_equal(circles, 3);
+		assert_int_equal(rects, 2);	/* zero and missing values draw no bar */
+	}
+	assert_non_null(strstr(t, ">10:00</text>"));
+	assert_non_null(strstr(t, ">10:05</text>"));
+	assert_null(strstr(t, "nan"));
+	assert_non_null(strstr(t, "</svg>\n"));
+	free(t);
+}
+
+/* The first line of PATH, checked against WANT. */
+static void
+assert_first_line(const char *path, const char *want)
+{
+	char buf[16] = "";
+	FILE *fp = fopen(path, "r");
+
+	assert_non_null(fp);
+	assert_non_null(fgets(buf, sizeof(buf), fp));
+	fclose(fp);
+	assert_string_equal(buf, want);
+}
+
+static void
+test_out_atomic(void **state)
+{
+	char dir[] = "/tmp/fw_test_outXXXXXX", path[64], err[128];
+	struct out o;
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/zone.rpz", dir);
+	fp = fopen(path, "w");
+	fputs("old\n", fp);
+	fclose(fp);
+	/* a failed export leaves the old file */
+	assert_int_equal(out_open(&o, path, err, sizeof(err)), 0);
+	fputs("partial", o.fp);
+	assert_int_equal(out_close(&o, 0, err, sizeof(err)), 0);
+	assert_first_line(path, "old\n");
+	/* a complete one replaces it */
+	assert_int_equal(out_open(&o, path, err, sizeof(err)), 0);
+	fputs("new\n", o.fp);
+	assert_int_equal(out_close(&o, 1, err, sizeof(err)), 0);
+	assert_first_line(path, "new\n");
+	unlink(path);
+	rmdir(dir);	/* fails if a temporary file was left behind */
+	assert_int_equal(access(dir, F_OK), -1);
+	snprintf(path, sizeof(path), "/nonexistent-dir/x");
+	assert_int_equal(out_open(&o, path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "/nonexistent-dir/x"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rpz_policies),
+		cmocka_unit_test(test_rpz_zone),
+		cmocka_unit_test(test_labels),
+		cmocka_unit_test(test_grid_step),
+		cmocka_unit_test(test_svg),
+		cmocka_unit_test(test_out_atomic),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
