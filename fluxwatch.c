@@ -22,13 +22,14 @@
 #include "report/report_cmd.h"
 #include "scheduler/feed_cmd.h"
 #include "scheduler/seed_cmd.h"
+#include "storage/ranges_cmd.h"
 #include "storage/score_cmd.h"
 #include "storage/store_cmd.h"
 
 static const struct cli_verb *const verbs[] = {
 	&store_cmd_db, &seed_cmd_seed, &seed_cmd_domains, &crawl_cmd_crawl, &feed_cmd_feed,
-	&score_cmd_score, &score_cmd_show, &export_cmd_export, &report_cmd_report, &score_cmd_asn,
-	&cfg_cmd_config, NULL
+	&score_cmd_score, &score_cmd_show, &export_cmd_export, &report_cmd_report, &ranges_cmd_asn,
+	&ranges_cmd_geo, &cfg_cmd_config, NULL
 };
 
 static void

@@ -2,7 +2,8 @@
 # bench/score_bench.sh [DOMAINS] [RESPONSES] — scoring speed on synthetic
 # history: DOMAINS (default 100,000) domains x RESPONSES (default 100) A
 # responses, each with two address records drawn from a pool per domain,
-# generated inside PostgreSQL; the ASN table loaded from var/asn. Prints the
+# generated inside PostgreSQL; the ASN and country tables loaded from
+# var/asn and var/geo (when there). Prints the
 # seconds of a full pass (score --all) and of an incremental pass after
 # 1% of the domains got new observations, next to a reference measured in
 # the same run: one sequential scan of the answers (SELECT count(DISTINCT
@@ -19,6 +20,8 @@ cfg=$(mktemp)
 printf 'scoring: {window: 7d}\nschedule: {partition_span: 1d}\n' >"$cfg"
 "$fw" -q -c "$cfg" db init
 "$fw" -q -c "$cfg" asn load "$top/var/asn/asn-ipv4.csv" >/dev/null
+[ -s "$top/var/geo/geo-whois-asn-country-ipv4.csv" ] &&
+	"$fw" -q -c "$cfg" geo load "$top/var/geo/geo-whois-asn-country-ipv4.csv" >/dev/null
 now() { date +%s.%N; }
 t0=$(now)
 psql -q <<SQL

@@ -79,6 +79,9 @@ struct cfg_scoring {
 	int flux_min_fluxiness;
 	int ns_min_names;
 	int ns_min_asns;
+	int pool_min_hosting_share;	/* percent */
+	int64_t pool_min_ttl_ms;
+	int takedown_min_responses;
 };
 
 struct cfg {

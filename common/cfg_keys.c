@@ -113,6 +113,12 @@ static const struct cfg_field scoring_fields[] = {
 	    "double flux: at least this many NS names seen"),
 	INT(struct cfg_scoring, ns_min_asns, 1, 1000, "3",
 	    "double flux: or name-server addresses in at least this many ASNs"),
+	INT(struct cfg_scoring, pool_min_hosting_share, 0, 101, "50",
+	    "not flux but a volunteer pool: percent of addresses in hosting ASNs (101 = never)"),
+	DUR(struct cfg_scoring, pool_min_ttl_ms, "pool_min_ttl", 0, DAY_MS, "1m",
+	    "volunteer pool: and the largest TTL seen at least this"),
+	INT(struct cfg_scoring, takedown_min_responses, 1, 1000000, "6",
+	    "taken down (unresolved): failed A/AAAA responses after the last address"),
 	END
 };
 

@@ -157,7 +157,9 @@ class Generator:
         self.pools = Pools(ranges, scenario.get("cdn_asns", []), self.seed)
         self.zones = {}         # zone -> list of record lines
         self.truth = []
+        self.late = set()       # tracked names seeded only after the main crawl
         self.pool_rows = []
+        self.takedowns = {}     # zone -> (seconds after start, the records that vanish)
 
     def zone(self, apex):
         if apex not in self.zones:
@@ -205,12 +207,15 @@ class Generator:
             if "label" not in d:
                 raise ScenarioError("%s: missing label" % where)
             self.truth.append((name.rstrip("."), d["label"]))
+            if d.get("late"):
+                self.late.add(name.rstrip("."))
         if d.get("nxdomain"):
             if not name.endswith("." + self.tld + "."):
                 raise ScenarioError("%s: nxdomain names must be under %s" % (where, self.tld))
             return
         apex = zone_of(name)
         lines = self.zone(apex)
+        n_before = len(lines)
         owner = "@" if name == apex else name
         if d.get("servfail"):
             for rtype in ("A", "AAAA"):
@@ -226,6 +231,15 @@ class Generator:
                 raise ScenarioError("%s: ns is only allowed on a zone apex" % where)
             self.nameservers(where, apex, d.get("ns", {}), lines)
             self.zones[apex].append("; ns done")
+        if "takedown" in d:
+            self.takedown(where, name, apex, int(d["takedown"]), lines[n_before:])
+
+    def takedown(self, where, name, apex, seconds, records):
+        """After SECONDS the name's records vanish from its zone: NXDOMAIN, as when a
+        registry or host removes a seized name."""
+        if name == apex or apex in self.takedowns:
+            raise ScenarioError("%s: a takedown needs a name below its zone apex, one per zone" % where)
+        self.takedowns[apex] = (seconds, set(records))
 
     def finish(self):
         """Parent zone of the lab TLD, and default name servers for zones without."""
@@ -240,18 +254,28 @@ class Generator:
 
     def write(self, out):
         os.makedirs(os.path.join(out, "zones"), exist_ok=True)
-        with open(os.path.join(out, "named.conf"), "w") as conf:
+        with open(os.path.join(out, "named.conf"), "w") as conf, \
+                open(os.path.join(out, "takedowns"), "w") as td:
             for apex in sorted(self.zones):
-                path = os.path.join(out, "zones", apex + "zone")
+                path = os.path.abspath(os.path.join(out, "zones", apex + "zone"))
                 with open(path, "w") as z:
                     z.write("\n".join(self.zones[apex]) + "\n")
-                conf.write('zone "%s" { type master; file "%s"; };\n' % (apex.rstrip("."), os.path.abspath(path)))
+                conf.write('zone "%s" { type master; file "%s"; };\n' % (apex.rstrip("."), path))
+                if apex in self.takedowns:
+                    seconds, records = self.takedowns[apex]
+                    kept = [line for line in self.zones[apex] if line not in records]
+                    with open(path + ".takedown", "w") as z:
+                        z.write("\n".join(kept) + "\n")
+                    td.write("%d %s %s\n" % (seconds, apex.rstrip("."), path))
         with open(os.path.join(out, "truth.csv"), "w") as t:
             t.write("domain,label\n")
             t.writelines("%s,%s\n" % row for row in self.truth)
         with open(os.path.join(out, "seeds.txt"), "w") as s:
             s.write("# tracked names of the lab scenario\n")
-            s.writelines("%s\n" % name for name, _ in self.truth)
+            s.writelines("%s\n" % name for name, _ in self.truth if name not in self.late)
+        with open(os.path.join(out, "seeds-late.txt"), "w") as s:
+            s.write("# tracked names to seed after the main crawl (too few observations yet)\n")
+            s.writelines("%s\n" % name for name, _ in self.truth if name in self.late)
         with open(os.path.join(out, "pools.csv"), "w") as p:
             p.write("record,asn,address\n")
             p.writelines("%s,%d,%s\n" % row for row in self.pool_rows)

@@ -5,15 +5,11 @@
  */
 #include "config.h"
 
-#include <arpa/inet.h>
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/csv.h"
-#include "common/lines.h"
 #include "common/log.h"
 #include "storage/score_cmd.h"
 #include "storage/store.h"
@@ -27,10 +23,12 @@ score_thresholds(const struct cfg *cfg, char *buf, size_t len)
 
 	snprintf(buf, len, "{\"window_s\": %lld, \"min_responses\": %d, \"cdn_min_share\": %.2f, "
 	    "\"flux_min_ips\": %d, \"flux_min_asns\": %d, \"flux_max_ttl\": %lld, "
-	    "\"flux_min_fluxiness\": %d, \"ns_min_names\": %d, \"ns_min_asns\": %d}",
+	    "\"flux_min_fluxiness\": %d, \"ns_min_names\": %d, \"ns_min_asns\": %d, "
+	    "\"pool_min_hosting_share\": %d, \"pool_min_ttl\": %lld, \"takedown_min_responses\": %d}",
 	    (long long)(s->window_ms / 1000), s->min_responses, s->cdn_min_share / 100.0,
 	    s->flux_min_ips, s->flux_min_asns, (long long)(s->flux_max_ttl_ms / 1000),
-	    s->flux_min_fluxiness, s->ns_min_names, s->ns_min_asns);
+	    s->flux_min_fluxiness, s->ns_min_names, s->ns_min_asns, s->pool_min_hosting_share,
+	    (long long)(s->pool_min_ttl_ms / 1000), s->takedown_min_responses);
 }
 
 /* Print a result as an aligned table (psql-like, no pager). */
@@ -84,7 +82,7 @@ score_run(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "all", no_argument, NULL, 'a' }, { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 }
 	};
-	char t[512], window[32], err[STORE_ERRLEN];
+	char t[1024], window[32], err[STORE_ERRLEN];
 	const char *p[3] = { t, window, "f" };
 	struct store *st;
 	PGresult *res;
@@ -146,97 +144,6 @@ show_run(struct cli *cli, int argc, char **argv)
 	    "GROUP BY 1 ORDER BY 1 DESC LIMIT 15", 1, p);
 }
 
-/* One ip-location-db row: start,end,asn,org. 0, or -1 when malformed. */
-static int
-asn_row(struct store_copy *cp, char *line)
-{
-	unsigned char buf[16];
-	char *f[5], *end;
-	int n = csv_split(line, f, 5);
-
-	if (n < 3 || n > 4 || (inet_pton(AF_INET, f[0], buf) != 1 && inet_pton(AF_INET6, f[0], buf) != 1) ||
-	    (inet_pton(AF_INET, f[1], buf) != 1 && inet_pton(AF_INET6, f[1], buf) != 1))
-		return -1;
-	errno = 0;
-	if (strtoll(f[2], &end, 10) < 0 || *end != '\0' || end == f[2] || errno != 0)
-		return -1;
-	return store_copy_fieldz(cp, f[0]) | store_copy_fieldz(cp, f[1]) |
-	    store_copy_fieldz(cp, f[2]) | store_copy_fieldz(cp, n == 4 ? f[3] : NULL) |
-	    store_copy_end_row(cp);
-}
-
-static int
-asn_file(struct store_copy *cp, const char *path, long long *rows, long long *bad)
-{
-	struct lines ln;
-	size_t len;
-	FILE *fp = fopen(path, "r");
-	int r;
-
-	if (fp == NULL) {
-		log_warn("asn load: %s", path);
-		return -1;
-	}
-	if (lines_init(&ln, fp, 4096) != 0) {
-		fclose(fp);
-		return -1;
-	}
-	while ((r = lines_next(&ln, &len)) > 0) {
-		if (r == 1 && len > 0 && ln.buf[0] != '#' && asn_row(cp, ln.buf) == 0) {
-			(*rows)++;
-		} else if (r == 2 || (len > 0 && ln.buf[0] != '#')) {
-			if ((*bad)++ < 10)
-				log_warnx("%s:%ld: not start,end,asn,org", path, ln.lineno);
-		}
-	}
-	lines_free(&ln);
-	fclose(fp);
-	return r < 0 ? -1 : 0;
-}
-
-static int
-asn_run(struct cli *cli, int argc, char **argv)
-{
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
-	char err[STORE_ERRLEN];
-	long long rows = 0, bad = 0;
-	struct store_copy *cp;
-	struct store *st;
-	int c, failed = 0;
-
-	if ((c = cli_subcommand(&score_cmd_asn, argc, argv, "load")) != -1)
-		return c;
-	argc--;
-	argv++;
-	while ((c = cli_getopt(&score_cmd_asn, argc, argv, "h", opts)) != -1)
-		if (CLI_STOP(c))
-			return CLI_STOP_STATUS(c);
-	if (optind >= argc)
-		return cli_usage_error(&score_cmd_asn, "no file given");
-	if ((st = store_cmd_open(&cli->cfg)) == NULL)
-		return CLI_RUNTIME;
-	if (store_exec(st, "BEGIN", 0, NULL, err, sizeof(err)) != 0 ||
-	    store_exec(st, "DELETE FROM asn_ranges", 0, NULL, err, sizeof(err)) != 0 ||
-	    (cp = store_copy_begin(st, "COPY asn_ranges (range_start, range_end, asn, org) FROM STDIN",
-	    err, sizeof(err))) == NULL) {
-		log_warnx("asn load: %s", err);
-		store_close(st);
-		return CLI_RUNTIME;
-	}
-	for (int i = optind; i < argc && !failed; i++)
-		failed = asn_file(cp, argv[i], &rows, &bad) != 0;
-	if (store_copy_finish(cp, failed, err, sizeof(err)) != 0 ||
-	    store_exec(st, failed ? "ROLLBACK" : "COMMIT", 0, NULL, err, sizeof(err)) != 0 || failed) {
-		log_warnx("asn load: %s; nothing changed", failed ? "a file could not be read" : err);
-		store_close(st);
-		return CLI_RUNTIME;
-	}
-	store_exec(st, "ANALYZE asn_ranges", 0, NULL, err, sizeof(err));
-	printf("asn load: %lld ranges, %lld bad lines skipped\n", rows, bad);
-	store_close(st);
-	return CLI_OK;
-}
-
 const struct cli_verb score_cmd_score = {
 	"score", score_run, "score [--all]",
 	"Score the domains with observations newer than their last verdict (--all:\n"
@@ -249,10 +156,4 @@ const struct cli_verb score_cmd_show = {
 	"show", show_run, "show DOMAIN",
 	"Print the domain's latest verdict with its reason, and a per-minute timeline\n"
 	"of addresses, ASNs, TTLs and name servers."
-};
-
-const struct cli_verb score_cmd_asn = {
-	"asn", asn_run, "asn load FILE...",
-	"Replace the IP range -> ASN table with the given ip-location-db CSV files\n"
-	"(start,end,asn,org; IPv4 and IPv6), in one transaction."
 };

@@ -1,7 +1,7 @@
 /*
  * score_cmd — the verbs over the scoring pass, which lives in SQL
- * (sql/004_scoring.sql): "score", "show DOMAIN", and
- * "asn load FILE..." for the enrichment data.
+ * (sql/004_scoring.sql, sql/006_pools_takedowns.sql): "score" and
+ * "show DOMAIN".
  */
 #ifndef FW_SCORE_CMD_H
 #define FW_SCORE_CMD_H
@@ -10,6 +10,5 @@
 
 extern const struct cli_verb score_cmd_score;
 extern const struct cli_verb score_cmd_show;
-extern const struct cli_verb score_cmd_asn;
 
 #endif

@@ -42,18 +42,24 @@ tap_lab_require() {
 }
 
 # tap_lab_scored SECONDS: start the flux lab (LAB_RUN, LAB_NET set by the
-# caller; the lab is the caller's to stop), load ASN data, seed the
-# scenario, crawl for SECONDS with revisits at most 8 s apart, score.
+# caller; the lab is the caller's to stop), load ASN (and country) data, seed
+# the scenario, crawl for SECONDS with revisits at most 8 s apart, seed the
+# late names and crawl one round more, score.
 # Defines fw() (fluxwatch with that configuration) and leaves the
 # configuration in $tap_lab_cfg and score's output in $tap_lab_cfg.score.
 tap_lab_scored() {
-	local asn_dir=${LAB_ASN_DIR:-$FW_SRCDIR/var/asn}
+	local asn_dir=${LAB_ASN_DIR:-$FW_SRCDIR/var/asn} geo_dir=${FW_GEO_DIR:-$FW_SRCDIR/var/geo}
 	tap_lab_cfg=$LAB_RUN.fw.yaml
+	# the data first: the crawl starts right after the lab (its takedowns are timed)
+	"$FW_BIN" -q asn load "$asn_dir/asn-ipv4.csv" "$asn_dir/asn-ipv6.csv" >/dev/null
+	[ -s "$geo_dir/geo-whois-asn-country-ipv4.csv" ] &&
+		"$FW_BIN" -q geo load "$geo_dir/geo-whois-asn-country-ipv4.csv" "$geo_dir/geo-whois-asn-country-ipv6.csv" >/dev/null
 	"$FW_SRCDIR/lab/labctl" start >/dev/null 2>&1 || { echo "Bail out! lab did not start"; exit 1; }
 	sed 's/max_interval: 30s/max_interval: 8s/' "$LAB_RUN/fluxwatch.yaml" >"$tap_lab_cfg"	# long TTLs: 3+ visits
 	fw() { "$FW_BIN" -c "$tap_lab_cfg" "$@"; }
-	fw -q asn load "$asn_dir/asn-ipv4.csv" "$asn_dir/asn-ipv6.csv" >/dev/null
 	fw seed add --list lab "$LAB_RUN/seeds.txt" >/dev/null
 	fw -q crawl --duration "$1" >/dev/null
+	fw seed add --list late "$LAB_RUN/seeds-late.txt" >/dev/null
+	fw -q crawl --once >/dev/null
 	fw score >"$tap_lab_cfg.score"
 }
