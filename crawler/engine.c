@@ -22,6 +22,7 @@
 #include "crawler/dns.h"
 #include "crawler/engine.h"
 #include "crawler/offline.h"
+#include "crawler/udpio.h"
 #include "crawler/vantage.h"
 #include "scheduler/sched.h"
 #include "storage/obs.h"
@@ -30,6 +31,7 @@
 
 #define ENGINE_EDNS_SIZE 1232		/* a larger answer can only have come over TCP */
 #define ENGINE_WAIT_CAP_US 100000
+#define ENGINE_RCVBUF (4 * 1024 * 1024)	/* per UDP socket: bursts of answers */
 #define ENGINE_CLAIM_RETRY_US 500000
 #define ENGINE_REPORT_US 1000000
 #define ENGINE_REPORTS_KEPT 20		/* x claim_batch unreported visits kept while offline */
@@ -88,6 +90,7 @@ struct crawl_engine {
 	int *vantage_id;
 	struct store_writer *writer;	/* observations, then the visits' reports */
 	struct store_writer *queue;	/* claims, on a connection of their own */
+	struct udpio *io;		/* the vantages' UDP, batched */
 	struct crawl_stats stats;
 	long long active;		/* visits in progress */
 	struct sched_item *claimed;	/* claimed, not yet visited */
@@ -562,6 +565,7 @@ crawl_engine_run(struct crawl_engine *e, struct store *st, struct store_writer *
 
 			wait = t < wait ? t : wait;
 		}
+		udpio_flush(e->io);
 		engine_poll(e, wait);
 		engine_report(e, now, 0);
 		if (opts->progress && now >= next_progress) {
@@ -604,13 +608,15 @@ crawl_engine_create(const struct cfg *cfg, char *err, size_t errlen)
 	e->claim->opts.max = cfg->crawl.claim_batch;
 	e->claim->opts.lease_ms = cfg->schedule.lease_ms;
 	e->claim->opts.owner = e->owner;
+	if ((e->io = udpio_create(ENGINE_RCVBUF)) == NULL)
+		goto oom;
 	if ((e->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0) {
 		snprintf(err, errlen, "epoll: %s", strerror(errno));
 		goto fail;
 	}
 	for (e->n = 0; e->n < n; e->n++) {
 		e->v[e->n] = vantage_create(cfg->n_resolvers > 0 ? &cfg->resolvers[e->n] : NULL,
-		    e->epfd, (int)e->n, engine_done, e, err, errlen);
+		    e->epfd, (int)e->n, e->io, engine_done, e, err, errlen);
 		if (e->v[e->n] == NULL)
 			goto fail;
 	}
@@ -629,6 +635,7 @@ crawl_engine_destroy(struct crawl_engine *e)
 		return;
 	for (size_t i = 0; i < e->n; i++)
 		vantage_destroy(e->v[i]);
+	udpio_destroy(e->io);	/* after the vantages: closing their sockets uses it */
 	if (e->epfd >= 0)
 		close(e->epfd);
 	free(e->v);

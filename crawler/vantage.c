@@ -15,10 +15,10 @@
 #include <sys/epoll.h>
 #include <sys/time.h>
 
+#include "crawler/udpio.h"
 #include "crawler/vantage.h"
 
 #define VANTAGE_EDNS_SIZE 1232
-#define VANTAGE_RCVBUF (4 * 1024 * 1024)
 
 struct vantage {
 	ares_channel channel;
@@ -99,8 +99,8 @@ vantage_system_server(struct vantage *v)
 }
 
 struct vantage *
-vantage_create(const struct cfg_resolver *r, int epfd, int index, vantage_done_fn done,
-    void *arg, char *err, size_t errlen)
+vantage_create(const struct cfg_resolver *r, int epfd, int index, struct udpio *io,
+    vantage_done_fn done, void *arg, char *err, size_t errlen)
 {
 	struct vantage *v = calloc(1, sizeof(*v));
 	struct ares_options o;
@@ -115,7 +115,6 @@ vantage_create(const struct cfg_resolver *r, int epfd, int index, vantage_done_f
 	o.timeout = r != NULL ? (int)r->timeout_ms : 2000;
 	o.tries = r != NULL ? r->tries : 2;
 	o.ednspsz = VANTAGE_EDNS_SIZE;
-	o.socket_receive_buffer_size = VANTAGE_RCVBUF;
 	o.sock_state_cb = vantage_sock_state;
 	o.sock_state_cb_data = v;
 	v->epfd = epfd;
@@ -125,13 +124,14 @@ vantage_create(const struct cfg_resolver *r, int epfd, int index, vantage_done_f
 	v->max_inflight = r != NULL ? r->max_inflight : 150;
 	v->qps = r != NULL ? r->qps : 0;
 	st = ares_init_options(&v->channel, &o, ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS |
-	    ARES_OPT_TRIES | ARES_OPT_EDNSPSZ | ARES_OPT_SOCK_RCVBUF | ARES_OPT_SOCK_STATE_CB);
+	    ARES_OPT_TRIES | ARES_OPT_EDNSPSZ | ARES_OPT_SOCK_STATE_CB);
 	if (st != ARES_SUCCESS) {
 		snprintf(err, errlen, "resolver %s: c-ares: %s", r != NULL ? r->name : "system",
 		    ares_strerror(st));
 		free(v);
 		return NULL;
 	}
+	ares_set_socket_functions(v->channel, udpio_functions(), io);
 	if (r == NULL)
 		vantage_system_server(v);
 	else if (vantage_set_server(v, r, err, errlen) != 0) {

@@ -50,11 +50,13 @@ struct vantage_stats {
 
 /*
  * Create a vantage for resolver R (NULL = the system resolver from
- * /etc/resolv.conf), registering its sockets in EPFD under INDEX.
+ * /etc/resolv.conf), registering its sockets in EPFD under INDEX; its UDP
+ * goes through IO (batched until udpio_flush), which must outlive it.
  * NULL with err on failure.
  */
+struct udpio;
 struct vantage *vantage_create(const struct cfg_resolver *r, int epfd, int index,
-    vantage_done_fn done, void *arg, char *err, size_t errlen);
+    struct udpio *io, vantage_done_fn done, void *arg, char *err, size_t errlen);
 
 /* Cancel what is in flight (done() sees ARES_EDESTRUCTION) and free. */
 void vantage_destroy(struct vantage *v);
