@@ -42,7 +42,9 @@ COMMENT ON TABLE hosting_asns IS
     'ASNs of hosting and VPS providers (volunteer pools live there; a hint, not a verdict).';
 
 -- Features: those of 004 plus countries, the share of addresses in hosting
--- ASNs, and what followed the last address seen (a takedown).
+-- ASNs, the largest TTL, the pool's growth (addresses new after the first
+-- answer, per later answer), responses per vantage, and what followed the
+-- last address seen (a takedown).
 ALTER FUNCTION fw_features(timestamptz, boolean) RENAME TO fw_features_base;
 CREATE FUNCTION fw_features(since timestamptz, only_changed boolean DEFAULT false)
 RETURNS TABLE (domain_id bigint, f jsonb)
@@ -62,7 +64,14 @@ WITH b AS (
            bool_and(country IS NULL) AS no_country, avg(coalesce(hosting, false)::int) AS hosting_share
     FROM u GROUP BY 1
 ), last AS (   -- the largest TTL seen is the closest to the zone's (caches count down)
-    SELECT domain_id, max(observed_at) AS last_address_at, max(ttl) AS max_ttl FROM a GROUP BY 1
+    SELECT domain_id, min(observed_at) AS first_address_at, max(observed_at) AS last_address_at,
+           max(ttl) AS max_ttl, count(DISTINCT observed_at) AS answers
+    FROM a GROUP BY 1
+), growth AS (  -- addresses first seen after the first answer: the pool's growth
+    SELECT f.domain_id, count(*) FILTER (WHERE f.first_seen > l.first_address_at) AS new_ips
+    FROM (SELECT domain_id, addr, min(observed_at) AS first_seen FROM a GROUP BY 1, 2) f
+    JOIN last l USING (domain_id)
+    GROUP BY 1
 ), after AS (   -- the domain's own A/AAAA responses after its last address
     SELECT r.domain_id, count(*) AS responses_after,
            count(*) FILTER (WHERE r.rcode <> 0) AS gone_responses,
@@ -75,10 +84,13 @@ WITH b AS (
 SELECT b.domain_id, b.f || jsonb_strip_nulls(jsonb_build_object(
     'countries', CASE WHEN NOT ux.no_country THEN ux.countries END,
     'hosting_share', round(ux.hosting_share::numeric, 3), 'max_ttl', last.max_ttl,
+    'new_ips_per_answer', round(growth.new_ips::numeric / nullif(last.answers - 1, 0), 2),
+    'responses_per_vantage', round((b.f->>'responses')::numeric / nullif((b.f->>'vantages')::int, 0), 1),
     'responses_after_address', after.responses_after,
     'gone_responses', after.gone_responses, 'nxdomain_after', after.nxdomain_after,
     'gone_since', to_char(after.gone_since AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"')))
-FROM b LEFT JOIN ux USING (domain_id) LEFT JOIN last USING (domain_id) LEFT JOIN after USING (domain_id)
+FROM b LEFT JOIN ux USING (domain_id) LEFT JOIN last USING (domain_id)
+LEFT JOIN growth USING (domain_id) LEFT JOIN after USING (domain_id)
 $$;
 COMMENT ON FUNCTION fw_features(timestamptz, boolean) IS
     'Per-domain features over observations since the argument (see docs/scoring.md).';
