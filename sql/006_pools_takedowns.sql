@@ -72,8 +72,9 @@ WITH b AS (
     FROM (SELECT domain_id, addr, min(observed_at) AS first_seen FROM a GROUP BY 1, 2) f
     JOIN last l USING (domain_id)
     GROUP BY 1
-), after AS (   -- the domain's own A/AAAA responses after its last address
-    SELECT r.domain_id, count(*) AS responses_after,
+), after AS (   -- the domain's own A/AAAA responses after its last address; an empty
+               -- NOERROR (NODATA: no AAAA for a v4-only name) says nothing either way
+    SELECT r.domain_id, count(*) FILTER (WHERE r.rcode <> 0 OR r.answer_count > 0) AS responses_after,
            count(*) FILTER (WHERE r.rcode <> 0) AS gone_responses,
            count(*) FILTER (WHERE r.rcode = 3) AS nxdomain_after,
            min(r.observed_at) FILTER (WHERE r.rcode <> 0) AS gone_since
