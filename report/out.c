@@ -27,7 +27,7 @@ out_open(struct out *o, const char *path, char *err, size_t errlen)
 	}
 	snprintf(o->tmp, n, "%s.tmp.%ld", path, (long)getpid());
 	if ((o->fp = fopen(o->tmp, "w")) == NULL) {
-		snprintf(err, errlen, "%s: %s", o->tmp, strerror(errno));
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
 	return 0;
