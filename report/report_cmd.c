@@ -192,7 +192,8 @@ report_window(char *buf, size_t len, long long secs)
 
 	while (secs % units[i].secs != 0)
 		i++;
-	snprintf(buf, len, "%lld %s", secs / units[i].secs, units[i].unit);
+	snprintf(buf, len, "%lld %.*s", secs / units[i].secs,
+	    (int)strlen(units[i].unit) - (secs == units[i].secs), units[i].unit);	/* 1 hour, 2 hours */
 }
 
 /* Parse the options into O and DIR; CLI_OK or the status to stop with. */
