@@ -51,26 +51,24 @@ RETURNS TABLE (domain_id bigint, f jsonb)
 LANGUAGE sql STABLE AS $$
 WITH b AS (
     SELECT * FROM fw_features_base(since, only_changed)
-), a AS (
-    SELECT a.domain_id, a.addr, a.observed_at, a.ttl
-    FROM answers a JOIN b USING (domain_id)
-    WHERE a.observed_at >= since AND a.qname IS NULL AND a.qtype IN (1, 28) AND a.addr IS NOT NULL
-), u AS (
-    SELECT domain_id, addr, fw_country(addr) AS country,
-           fw_asn(addr) IN (SELECT h.asn FROM hosting_asns h) AS hosting
-    FROM (SELECT DISTINCT domain_id, addr FROM a) x
-), ux AS (
-    SELECT domain_id, count(DISTINCT country) AS countries,
+), ad AS (      -- one pass over the answers: each address of each domain, with
+                -- its country and whether a hosting ASN announces it
+    SELECT x.*, fw_country(x.addr) AS country,
+           fw_asn(x.addr) IN (SELECT h.asn FROM hosting_asns h) AS hosting
+    FROM (SELECT a.domain_id, a.addr, min(a.observed_at) AS first_seen,
+                 max(a.observed_at) AS last_seen, max(a.ttl) AS max_ttl
+          FROM answers a JOIN b USING (domain_id)
+          WHERE a.observed_at >= since AND a.qname IS NULL AND a.qtype IN (1, 28)
+            AND a.addr IS NOT NULL
+          GROUP BY 1, 2) x
+), last AS (    -- the largest TTL seen is the closest to the zone's (caches count down)
+    SELECT domain_id, min(first_seen) AS first_address_at, max(last_seen) AS last_address_at,
+           max(max_ttl) AS max_ttl, count(DISTINCT country) AS countries,
            bool_and(country IS NULL) AS no_country, avg(coalesce(hosting, false)::int) AS hosting_share
-    FROM u GROUP BY 1
-), last AS (   -- the largest TTL seen is the closest to the zone's (caches count down)
-    SELECT domain_id, min(observed_at) AS first_address_at, max(observed_at) AS last_address_at,
-           max(ttl) AS max_ttl, count(DISTINCT observed_at) AS answers
-    FROM a GROUP BY 1
+    FROM ad GROUP BY 1
 ), growth AS (  -- addresses first seen after the first answer: the pool's growth
-    SELECT f.domain_id, count(*) FILTER (WHERE f.first_seen > l.first_address_at) AS new_ips
-    FROM (SELECT domain_id, addr, min(observed_at) AS first_seen FROM a GROUP BY 1, 2) f
-    JOIN last l USING (domain_id)
+    SELECT ad.domain_id, count(*) FILTER (WHERE ad.first_seen > l.first_address_at) AS new_ips
+    FROM ad JOIN last l USING (domain_id)
     GROUP BY 1
 ), after AS (   -- the domain's own A/AAAA responses after its last address; an empty
                -- NOERROR (NODATA: no AAAA for a v4-only name) says nothing either way
@@ -83,15 +81,16 @@ WITH b AS (
     GROUP BY 1
 )
 SELECT b.domain_id, b.f || jsonb_strip_nulls(jsonb_build_object(
-    'countries', CASE WHEN NOT ux.no_country THEN ux.countries END,
-    'hosting_share', round(ux.hosting_share::numeric, 3), 'max_ttl', last.max_ttl,
-    'new_ips_per_answer', round(growth.new_ips::numeric / nullif(last.answers - 1, 0), 2),
+    'countries', CASE WHEN NOT last.no_country THEN last.countries END,
+    'hosting_share', round(last.hosting_share::numeric, 3), 'max_ttl', last.max_ttl,
+    'new_ips_per_answer', round(growth.new_ips::numeric /
+                                nullif((b.f->>'address_responses')::int - 1, 0), 2),
     'responses_per_vantage', round((b.f->>'responses')::numeric / nullif((b.f->>'vantages')::int, 0), 1),
     'responses_after_address', after.responses_after,
     'gone_responses', after.gone_responses, 'nxdomain_after', after.nxdomain_after,
     'gone_since', to_char(after.gone_since AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"')))
-FROM b LEFT JOIN ux USING (domain_id) LEFT JOIN last USING (domain_id)
-LEFT JOIN growth USING (domain_id) LEFT JOIN after USING (domain_id)
+FROM b LEFT JOIN last USING (domain_id) LEFT JOIN growth USING (domain_id)
+LEFT JOIN after USING (domain_id)
 $$;
 COMMENT ON FUNCTION fw_features(timestamptz, boolean) IS
     'Per-domain features over observations since the argument (see docs/scoring.md).';
