@@ -34,7 +34,6 @@
 #define ENGINE_RCVBUF (4 * 1024 * 1024)	/* per UDP socket: bursts of answers */
 #define ENGINE_CLAIM_RETRY_US 500000
 #define ENGINE_REPORT_US 1000000
-#define ENGINE_REPORTS_KEPT 20		/* x claim_batch unreported visits kept while offline */
 #define ENGINE_RECENT 4			/* x claim_batch recent domains for offline revisits */
 #define T_A 1
 #define T_NS 2
@@ -60,8 +59,9 @@ struct crawl_query {
 /*
  * A claim runs as a job of the queue writer (a connection of its own, so a
  * claim never waits behind a COPY of observations) and the event loop never
- * waits on the database: the loop asks for the next batch while it still
- * has half of the current one, and picks the result up when state says ready.
+ * waits on the database: the loop asks for the next batch as soon as it has
+ * taken the last one in, and takes the result in when the current batch is
+ * used up and state says ready.
  */
 enum { CLAIM_IDLE, CLAIM_RUNNING, CLAIM_READY, CLAIM_FAILED };
 
@@ -354,8 +354,8 @@ engine_claim_done(void *arg, int ok)
 }
 
 /*
- * Keep the claimed list filled: start a claim when it runs low, take a
- * finished one in. A failed claim puts the engine offline (it revisits
+ * Keep the claimed list filled: start a claim whenever none is running,
+ * take a finished one in once the list is used up. A failed claim puts the engine offline (it revisits
  * recent domains) until a later claim works.
  */
 static void
