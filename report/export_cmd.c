@@ -11,12 +11,10 @@
 #include <string.h>
 
 #include "common/csv.h"
-#include "common/log.h"
 #include "report/export_cmd.h"
 #include "report/out.h"
 #include "report/rpz.h"
 #include "storage/store.h"
-#include "storage/store_cmd.h"
 
 #define EXPORT_FLUX "single_flux,double_flux"
 #define EXPORT_WHERE "WHERE $1::text IS NULL OR label = ANY (string_to_array($1, ','))"
@@ -178,39 +176,36 @@ export_options(int argc, char **argv, struct export_opts *o, const char **out_pa
 	return CLI_OK;
 }
 
+struct export_job {
+	const struct export_format *f;
+	const struct export_opts *o;
+};
+
+static int
+export_write(FILE *fp, struct store *st, const void *arg, char *err, size_t errlen)
+{
+	const struct export_job *j = arg;
+
+	return j->f->write(fp, st, j->o, err, errlen);
+}
+
 static int
 export_run(struct cli *cli, int argc, char **argv)
 {
 	struct export_opts o = { NULL, { "rpz.fluxwatch.", 0, 300, { RPZ_NXDOMAIN, "" } } };
-	const struct export_format *f;
+	struct export_job job = { NULL, &o };
 	const char *out_path = NULL;
-	char err[STORE_ERRLEN];
-	struct store *st;
-	struct out out;
-	int rc, ok;
+	char what[32];
+	int rc;
 
 	if ((rc = export_options(argc, argv, &o, &out_path)) != CLI_OK)
 		return rc;
-	if (optind + 1 != argc || (f = export_format_find(argv[optind])) == NULL)
+	if (optind + 1 != argc || (job.f = export_format_find(argv[optind])) == NULL)
 		return cli_usage_error(&export_cmd_export, "the format is csv, jsonl, stix or rpz");
 	if (o.labels == NULL)
-		o.labels = f->default_labels;
-	if ((st = store_cmd_open(&cli->cfg)) == NULL)
-		return CLI_RUNTIME;
-	if (out_open(&out, out_path, err, sizeof(err)) != 0) {
-		log_warnx("export: %s", err);
-		store_close(st);
-		return CLI_RUNTIME;
-	}
-	ok = f->write(out.fp, st, &o, err, sizeof(err)) == 0;
-	if (!ok)
-		log_warnx("export %s: %s", f->name, err);
-	store_close(st);
-	if (out_close(&out, ok, err, sizeof(err)) != 0) {
-		log_warnx("export %s: %s", f->name, err);
-		ok = 0;
-	}
-	return ok ? CLI_OK : CLI_RUNTIME;
+		o.labels = job.f->default_labels;
+	snprintf(what, sizeof(what), "export %s", job.f->name);
+	return out_run(&cli->cfg, out_path, what, export_write, &job);
 }
 
 const struct cli_verb export_cmd_export = {

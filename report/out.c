@@ -8,7 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/cli.h"
+#include "common/log.h"
 #include "report/out.h"
+#include "storage/store.h"
+#include "storage/store_cmd.h"
 
 int
 out_open(struct out *o, const char *path, char *err, size_t errlen)
@@ -67,4 +71,30 @@ out_close(struct out *o, int ok, char *err, size_t errlen)
 	free(o->tmp);
 	memset(o, 0, sizeof(*o));
 	return rc;
+}
+
+int
+out_run(const struct cfg *cfg, const char *path, const char *what, out_write_fn write,
+    const void *arg)
+{
+	char err[STORE_ERRLEN];
+	struct store *st;
+	struct out out;
+	int ok;
+
+	if ((st = store_cmd_open(cfg)) == NULL)
+		return CLI_RUNTIME;
+	if (out_open(&out, path, err, sizeof(err)) != 0) {
+		log_warnx("%s: %s", what, err);
+		store_close(st);
+		return CLI_RUNTIME;
+	}
+	if (!(ok = write(out.fp, st, arg, err, sizeof(err)) == 0))
+		log_warnx("%s: %s", what, err);
+	store_close(st);
+	if (out_close(&out, ok, err, sizeof(err)) != 0) {
+		log_warnx("%s: %s", what, err);
+		ok = 0;
+	}
+	return ok ? CLI_OK : CLI_RUNTIME;
 }

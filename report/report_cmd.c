@@ -19,7 +19,6 @@
 #include "report/report_cmd.h"
 #include "report/svg.h"
 #include "storage/store.h"
-#include "storage/store_cmd.h"
 
 #define REPORT_TIME "'YYYY-MM-DD HH24:MI:SS \"UTC\"'"
 
@@ -236,14 +235,18 @@ report_options(struct cli *cli, int argc, char **argv, struct report_opts *o, co
 }
 
 static int
+report_write(FILE *fp, struct store *st, const void *arg, char *err, size_t errlen)
+{
+	return report_page(fp, st, arg, err, errlen);
+}
+
+static int
 report_run(struct cli *cli, int argc, char **argv)
 {
 	struct report_opts o = { "single_flux,double_flux", "50", "40", "" };
 	const char *dir = NULL;
-	char err[STORE_ERRLEN], *path;
-	struct store *st;
-	struct out out;
-	int rc, ok;
+	char *path;
+	int rc;
 
 	if ((rc = report_options(cli, argc, argv, &o, &dir)) != CLI_OK)
 		return rc;
@@ -254,25 +257,10 @@ report_run(struct cli *cli, int argc, char **argv)
 	if ((path = malloc(strlen(dir) + 16)) == NULL)
 		return CLI_RUNTIME;
 	snprintf(path, strlen(dir) + 16, "%s/index.html", dir);
-	if ((st = store_cmd_open(&cli->cfg)) == NULL || out_open(&out, path, err, sizeof(err)) != 0) {
-		if (st != NULL)
-			log_warnx("report: %s", err);
-		store_close(st);
-		free(path);
-		return CLI_RUNTIME;
-	}
-	ok = report_page(out.fp, st, &o, err, sizeof(err)) == 0;
-	if (!ok)
-		log_warnx("report: %s", err);
-	store_close(st);
-	if (out_close(&out, ok, err, sizeof(err)) != 0) {
-		log_warnx("report: %s", err);
-		ok = 0;
-	}
-	if (ok)
+	if ((rc = out_run(&cli->cfg, path, "report", report_write, &o)) == CLI_OK)
 		printf("report: %s\n", path);
 	free(path);
-	return ok ? CLI_OK : CLI_RUNTIME;
+	return rc;
 }
 
 const struct cli_verb report_cmd_report = {
