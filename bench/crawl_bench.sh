@@ -4,14 +4,22 @@
 #
 # Builds a static zone of NAMES (default 50,000) names, serves it through one
 # Unbound vantage of the flux lab with a cache large enough to hold every
-# answer, warms that cache, then measures:
+# answer, warms that cache, seeds the names and lets PostgreSQL vacuum and
+# analyse the new queue (as autovacuum would soon after an import). Then,
+# BENCH_ROUNDS times (default 3), back to back:
 #   reference: dnsperf, the A/AAAA/NS query mix of every name, once through;
-#   fluxwatch: `crawl --once` over the same names, responses STORED in
-#              PostgreSQL per second (wall clock of the whole run, flush included).
-# Prints both rates, their ratio and the crawler's peak RSS.
+#   fluxwatch: `crawl --once` over the same names (every name made due
+#              again), responses STORED in PostgreSQL per second (wall clock
+#              of the whole run: start, connect and the last flush included).
+# The machine's load drifts from second to second, so each round's ratio
+# compares two runs a few seconds apart, and the summary is the median.
+# Prints per round both rates, their ratio and where the CPU time went
+# (PostgreSQL, Unbound, the crawler, dnsperf); then the median ratio, the
+# crawler's peak RSS and the bytes each stored response takes.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 n=${1:-50000}
+rounds=${BENCH_ROUNDS:-3}
 fw=${FW_BIN:-$top/_build/fluxwatch}
 tmp=$(mktemp -d)
 export LAB_RUN=$tmp/lab LAB_NET=${BENCH_NET:-127.0.40}
@@ -36,9 +44,8 @@ queries=$(wc -l <"$tmp/queries")
 
 "$top/lab/labctl" start --zone "$tmp/bench.zone" --vantages 1 --cache 512 >/dev/null
 vantage=$LAB_NET.11
-dnsperf_run() { dnsperf -s "$vantage" -p 5300 -d "$tmp/queries" -n 1 -c 4 -q 500 -t 5 2>&1; }
+dnsperf_run() { /usr/bin/time -f 'cpu %U %S' dnsperf -s "$vantage" -p 5300 -d "$tmp/queries" -n 1 -c 4 -q 500 -t 5 2>&1; }
 dnsperf_run >/dev/null                                     # warm the cache
-ref=$(dnsperf_run | awk '/Queries per second/ { print $4 }')
 
 cat >"$tmp/fw.yaml" <<YAML
 database: {}
@@ -51,20 +58,52 @@ createdb "$db"
 export PGDATABASE=$db
 "$fw" -q -c "$tmp/fw.yaml" db init
 "$fw" -q -c "$tmp/fw.yaml" seed add --list bench "$tmp/names" >/dev/null
-t0=$(date +%s.%N)
-/usr/bin/time -f '%M' -o "$tmp/rss" "$fw" -q -c "$tmp/fw.yaml" crawl --once >"$tmp/crawl.out"
-t1=$(date +%s.%N)
-stored=$(sed -n 's/.*stored=\([0-9]*\) .*/\1/p' "$tmp/crawl.out")
+psql -qc 'VACUUM ANALYZE domains'
+
+# CPU seconds so far of PostgreSQL (every server process, and the exited
+# backends its postmaster reaped) and of Unbound, from /proc.
+cpu_now() {
+	local pg=0 ub=0 p f
+	for p in $(pgrep -x postgres); do
+		read -ra f < <(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null) || continue
+		pg=$((pg + f[11] + f[12] + f[13] + f[14]))
+	done
+	for p in $(pgrep -x unbound); do
+		read -ra f < <(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null) || continue
+		ub=$((ub + f[11] + f[12]))
+	done
+	echo "$pg $ub"
+}
+
+for r in $(seq "$rounds"); do
+	[ "$r" = 1 ] || psql -qc "UPDATE domains SET next_due_at = now() - interval '1 second'"
+	read -r dq du ds < <(dnsperf_run | awk '/Queries per second/ { q = $4 } /^cpu / { u = $2; s = $3 } END { print q, u, s }')
+	read -r pg0 ub0 < <(cpu_now)
+	t0=$(date +%s.%N)
+	/usr/bin/time -f '%M %U %S' -o "$tmp/time" "$fw" -q -c "$tmp/fw.yaml" crawl --once >"$tmp/crawl.out"
+	t1=$(date +%s.%N)
+	read -r pg1 ub1 < <(cpu_now)
+	stored=$(sed -n 's/.*stored=\([0-9]*\) .*/\1/p' "$tmp/crawl.out")
+	echo "$r $dq $du $ds $stored $t0 $t1 $pg0 $pg1 $ub0 $ub1 $(cat "$tmp/time")"
+done >"$tmp/rounds"
+
 rows=$(psql -Atqc 'SELECT count(*) FROM responses')
 bytes=$(psql -Atqc "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'responses'::regclass")
 abytes=$(psql -Atqc "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'answers'::regclass")
-awk -v q="$queries" -v ref="$ref" -v s="$stored" -v rows="$rows" -v a="$t0" -v b="$t1" \
-    -v rss="$(cat "$tmp/rss")" -v rb="$bytes" -v ab="$abytes" 'BEGIN {
-	rate = s / (b - a)
-	printf "queries: %d (A, AAAA, NS of %d names)\n", q, q / 3
-	printf "reference dnsperf:        %10.0f queries/s\n", ref
-	printf "fluxwatch crawl --once:   %10.0f responses stored/s (%d stored, %d rows, %.2f s)\n", rate, s, rows, b - a
-	printf "ratio crawl/dnsperf:      %10.2f\n", rate / ref
-	printf "crawler peak RSS:         %10.1f MiB\n", rss / 1024
-	printf "bytes per stored response: %9.1f (responses incl. indexes), %.1f with its answers\n", rb / rows, (rb + ab) / rows
-}'
+hz=$(getconf CLK_TCK)
+awk -v q="$queries" -v rows="$rows" -v rb="$bytes" -v ab="$abytes" -v hz="$hz" '
+{
+	rate = $5 / ($7 - $6); rss = $12 > rss ? $12 : rss
+	if (NR == 1) {
+		printf "queries: %d per run (A, AAAA, NS of %d names)\n", q, q / 3
+		printf "round  dnsperf q/s  crawl stored/s  ratio   CPU s: dnsperf | PostgreSQL  Unbound  crawler\n"
+	}
+	printf "%5d %12.0f %15.0f %6.2f %13.2f | %10.2f %8.2f %8.2f\n", $1, $2, rate, rate / $2,
+	    $3 + $4, ($9 - $8) / hz, ($11 - $10) / hz, $13 + $14
+}
+END {
+	printf "ratio crawl/dnsperf (median of %d rounds): %s\n", NR, median
+	printf "crawler peak RSS:          %.1f MiB\n", rss / 1024
+	printf "bytes per stored response: %.1f (responses incl. indexes), %.1f with its answers\n", rb / rows, (rb + ab) / rows
+}' median="$(awk '{ print $5 / ($7 - $6) / $2 }' "$tmp/rounds" | sort -n |
+	awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')" "$tmp/rounds"

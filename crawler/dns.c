@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <stdint.h>
 #include <ldns/ldns.h>
 #include <string.h>
 
@@ -118,6 +119,8 @@ dns_parse(const unsigned char *buf, size_t len, struct dns_answer *out)
 		d = &out->rr[out->n];
 		d->type = (uint16_t)ldns_rr_get_type(rr);
 		d->ttl = ldns_rr_ttl(rr);
+		if (d->ttl > INT32_MAX)	/* RFC 2181 section 8: the top bit set means zero */
+			d->ttl = 0;
 		rc = dns_rr_data(rr, d);
 		out->n++;
 	}

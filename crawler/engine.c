@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,6 +35,7 @@
 #define ENGINE_RCVBUF (4 * 1024 * 1024)	/* per UDP socket: bursts of answers */
 #define ENGINE_CLAIM_RETRY_US 500000
 #define ENGINE_REPORT_US 1000000
+#define ENGINE_WAKE UINT32_MAX		/* epoll tag of the wake-up eventfd */
 #define ENGINE_RECENT 4			/* x claim_batch recent domains for offline revisits */
 #define T_A 1
 #define T_NS 2
@@ -70,6 +72,7 @@ struct engine_claim {
 	struct sched_claim_opts opts;
 	struct sched_item *items;
 	int n;
+	int wakefd;		/* eventfd: the claim is done, wake the event loop */
 	char err[STORE_ERRLEN];
 	_Atomic int state;
 };
@@ -351,6 +354,7 @@ engine_claim_done(void *arg, int ok)
 	if (!ok && c->err[0] == '\0')
 		snprintf(c->err, sizeof(c->err), "the database is not reachable");
 	atomic_store(&c->state, ok ? CLAIM_READY : CLAIM_FAILED);
+	(void)eventfd_write(c->wakefd, 1);	/* failing that, the loop sees it at its next turn */
 }
 
 /*
@@ -502,6 +506,14 @@ engine_report(struct crawl_engine *e, int64_t now, int force)
 }
 
 static void
+engine_woken(struct crawl_engine *e)
+{
+	eventfd_t v;
+
+	(void)eventfd_read(e->claim->wakefd, &v);
+}
+
+static void
 engine_poll(struct crawl_engine *e, int64_t wait_us)
 {
 	struct epoll_event ev[256];
@@ -511,7 +523,9 @@ engine_poll(struct crawl_engine *e, int64_t wait_us)
 		size_t vi = (size_t)(ev[i].data.u64 >> 32);
 		int fd = (int)(uint32_t)ev[i].data.u64;
 
-		if (vi < e->n)
+		if (vi == ENGINE_WAKE)
+			engine_woken(e);
+		else if (vi < e->n)
 			vantage_process_fd(e->v[vi], fd, (ev[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0,
 			    (ev[i].events & EPOLLOUT) != 0);
 	}
@@ -582,6 +596,18 @@ crawl_engine_run(struct crawl_engine *e, struct store *st, struct store_writer *
 	return e->claim_failed ? -1 : 0;
 }
 
+/* A finished claim wakes the loop instead of waiting for a DNS event or the cap. */
+static int
+engine_watch_wake(struct crawl_engine *e)
+{
+	struct epoll_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.u64 = (uint64_t)ENGINE_WAKE << 32;
+	return epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->claim->wakefd, &ev);
+}
+
 struct crawl_engine *
 crawl_engine_create(const struct cfg *cfg, char *err, size_t errlen)
 {
@@ -608,9 +634,12 @@ crawl_engine_create(const struct cfg *cfg, char *err, size_t errlen)
 	e->claim->opts.max = cfg->crawl.claim_batch;
 	e->claim->opts.lease_ms = cfg->schedule.lease_ms;
 	e->claim->opts.owner = e->owner;
+	e->claim->wakefd = -1;
 	if ((e->io = udpio_create(ENGINE_RCVBUF)) == NULL)
 		goto oom;
-	if ((e->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0) {
+	if ((e->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
+	    (e->claim->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0 ||
+	    engine_watch_wake(e) != 0) {
 		snprintf(err, errlen, "epoll: %s", strerror(errno));
 		goto fail;
 	}
@@ -643,8 +672,11 @@ crawl_engine_destroy(struct crawl_engine *e)
 	free(e->claimed);
 	free(e->reports);
 	offline_destroy(e->recent);
-	if (e->claim != NULL)
+	if (e->claim != NULL) {
 		free(e->claim->items);
+		if (e->claim->wakefd >= 0)
+			close(e->claim->wakefd);
+	}
 	free(e->claim);
 	free(e);
 }

@@ -1,5 +1,5 @@
 /*
- * store — libpq connection, parameterised queries and the COPY writer.
+ * store — libpq connection and parameterised queries (COPY: store_copy.c).
  * All SQL that carries data uses parameters or COPY; no SQL text is ever
  * built from a domain name or anything else that came from outside.
  */
@@ -16,17 +16,7 @@ struct store {
 	PGconn *conn;
 };
 
-struct store_copy {
-	struct store *st;
-	char *buf;
-	size_t len;
-	int fields;		/* fields in the current row */
-	int failed;
-	char err[STORE_ERRLEN];
-};
-
-/* Copy libpq's message without its trailing newline. */
-static void
+void
 store_errmsg(const char *what, const char *pqmsg, char *err, size_t errlen)
 {
 	size_t n = strlen(pqmsg);
@@ -170,135 +160,4 @@ store_check_schema(struct store *st, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
-}
-
-struct store_copy *
-store_copy_begin(struct store *st, const char *sql, char *err, size_t errlen)
-{
-	struct store_copy *cp;
-	PGresult *res = PQexec(st->conn, sql);
-
-	if (PQresultStatus(res) != PGRES_COPY_IN) {
-		store_errmsg("database", PQresultErrorMessage(res), err, errlen);
-		PQclear(res);
-		return NULL;
-	}
-	PQclear(res);
-	cp = calloc(1, sizeof(*cp));
-	if (cp == NULL || (cp->buf = malloc(STORE_COPY_CHUNK * 2)) == NULL) {
-		free(cp);
-		PQputCopyEnd(st->conn, "out of memory");
-		PQclear(PQgetResult(st->conn));
-		snprintf(err, errlen, "database: out of memory");
-		return NULL;
-	}
-	cp->st = st;
-	return cp;
-}
-
-static int
-store_copy_flush(struct store_copy *cp)
-{
-	if (cp->len == 0 || cp->failed)
-		return cp->failed ? -1 : 0;
-	if (PQputCopyData(cp->st->conn, cp->buf, (int)cp->len) != 1) {
-		store_errmsg("database", PQerrorMessage(cp->st->conn), cp->err, sizeof(cp->err));
-		cp->failed = 1;
-		return -1;
-	}
-	cp->len = 0;
-	return 0;
-}
-
-/* Room for N more octets; flushes when the chunk is full. */
-static int
-store_copy_reserve(struct store_copy *cp, size_t n)
-{
-	if (cp->len + n <= STORE_COPY_CHUNK * 2)
-		return 0;
-	if (store_copy_flush(cp) != 0)
-		return -1;
-	if (n > STORE_COPY_CHUNK * 2) {
-		snprintf(cp->err, sizeof(cp->err), "database: COPY field too long");
-		cp->failed = 1;
-		return -1;
-	}
-	return 0;
-}
-
-int
-store_copy_field(struct store_copy *cp, const char *val, size_t len)
-{
-	size_t worst = (val != NULL ? len * 2 : 2) + 1;
-
-	if (store_copy_reserve(cp, worst) != 0)
-		return -1;
-	if (cp->fields++ > 0)
-		cp->buf[cp->len++] = '\t';
-	if (val == NULL) {
-		memcpy(cp->buf + cp->len, "\\N", 2);
-		cp->len += 2;
-		return 0;
-	}
-	for (size_t i = 0; i < len; i++) {
-		char c = val[i], esc = 0;
-
-		switch (c) {
-		case '\\': esc = '\\'; break;
-		case '\t': esc = 't'; break;
-		case '\n': esc = 'n'; break;
-		case '\r': esc = 'r'; break;
-		default: break;
-		}
-		if (esc != 0) {
-			cp->buf[cp->len++] = '\\';
-			c = esc;
-		}
-		cp->buf[cp->len++] = c;
-	}
-	return 0;
-}
-
-int
-store_copy_fieldz(struct store_copy *cp, const char *val)
-{
-	return store_copy_field(cp, val, val != NULL ? strlen(val) : 0);
-}
-
-int
-store_copy_end_row(struct store_copy *cp)
-{
-	if (store_copy_reserve(cp, 1) != 0)
-		return -1;
-	cp->buf[cp->len++] = '\n';
-	cp->fields = 0;
-	return cp->len >= STORE_COPY_CHUNK ? store_copy_flush(cp) : 0;
-}
-
-int
-store_copy_finish(struct store_copy *cp, int abort, char *err, size_t errlen)
-{
-	PGconn *conn = cp->st->conn;
-	PGresult *res;
-	int rc = 0;
-
-	if (!abort && store_copy_flush(cp) != 0)
-		abort = 1;
-	if (PQputCopyEnd(conn, abort ? "aborted by fluxwatch" : NULL) != 1)
-		rc = -1;
-	while ((res = PQgetResult(conn)) != NULL) {
-		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0 && !cp->failed) {
-			store_errmsg("database", PQresultErrorMessage(res), cp->err,
-			    sizeof(cp->err));
-			rc = -1;
-		}
-		PQclear(res);
-	}
-	if (cp->failed || rc != 0 || abort) {
-		snprintf(err, errlen, "%s", cp->err[0] != '\0' ? cp->err : "database: COPY aborted");
-		rc = -1;
-	}
-	free(cp->buf);
-	free(cp);
-	return rc;
 }

@@ -7,14 +7,17 @@
  * messages are translated here, once, into the caller's error buffer;
  * passwords never appear in them.
  *
- * Bulk rows go through COPY in text format: store_copy_* escapes each field
- * (backslash, tab, newline, carriage return) so data from the network can
- * never break a row, and buffers up to STORE_COPY_CHUNK before sending.
+ * Bulk rows go through COPY (storage/store_copy.c): in text format
+ * store_copy_* escapes each field (backslash, tab, newline, carriage return)
+ * so data from the network can never break a row; in binary format each
+ * field travels as its length and value. Rows are buffered up to
+ * STORE_COPY_CHUNK before sending.
  */
 #ifndef FW_STORE_H
 #define FW_STORE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <libpq-fe.h>
 
 #define STORE_ERRLEN 512
@@ -59,7 +62,10 @@ int store_schema_version(struct store *st, char *err, size_t errlen);
  */
 int store_check_schema(struct store *st, char *err, size_t errlen);
 
-/* COPY text-format row builder. */
+/* "WHAT: libpq's message" into err, without the message's trailing newline. */
+void store_errmsg(const char *what, const char *pqmsg, char *err, size_t errlen);
+
+/* COPY row builder, text or binary format. */
 struct store_copy;
 
 /* Begin "COPY ... FROM STDIN" (SQL given whole). NULL with err on failure. */
@@ -70,6 +76,22 @@ struct store_copy *store_copy_begin(struct store *st, const char *sql,
 int store_copy_field(struct store_copy *cp, const char *val, size_t len);
 int store_copy_fieldz(struct store_copy *cp, const char *val);
 int store_copy_end_row(struct store_copy *cp);
+
+/*
+ * Begin "COPY ... FROM STDIN WITH (FORMAT binary)" and send the header.
+ * Each row is store_copy_bin_row() with its field count, then one call per
+ * field, in the table's column types: int of SIZE 2, 4 or 8 octets
+ * (smallint, integer, bigint); time in microseconds since the Unix epoch
+ * (timestamptz); text (NULL = SQL NULL); inet from an address's text form
+ * (NULL = SQL NULL; anything else fails the COPY with the address named).
+ */
+struct store_copy *store_copy_begin_binary(struct store *st, const char *sql,
+    char *err, size_t errlen);
+int store_copy_bin_row(struct store_copy *cp, int nfields);
+int store_copy_bin_int(struct store_copy *cp, int64_t v, int size);
+int store_copy_bin_time(struct store_copy *cp, int64_t unix_us);
+int store_copy_bin_text(struct store_copy *cp, const char *val);
+int store_copy_bin_inet(struct store_copy *cp, const char *addr);
 
 /*
  * Finish the COPY (abort = 1 cancels it). Returns 0, or -1 with err; frees

@@ -65,109 +65,51 @@ writer_deadline(struct timespec *ts, int64_t ms)
 	}
 }
 
-/* Decimal digits of V into the end of a buffer; returns the first digit. */
-static char *
-writer_digits(char *end, unsigned long long v, int min_digits)
-{
-	int n = 0;
-
-	do {
-		*--end = (char)('0' + v % 10);
-		v /= 10;
-		n++;
-	} while (v != 0 || n < min_digits);
-	return end;
-}
-
-/*
- * "2026-11-27 04:10:55.123456+00" for microseconds since the epoch. The
- * date and time part is cached per second: formatting timestamps with
- * snprintf for every row was a visible share of the writer's time.
- */
-static size_t
-writer_ts(int64_t us, char *buf)
-{
-	static __thread time_t cached_sec = -1;
-	static __thread char cached[24];
-	time_t sec = (time_t)(us / 1000000);
-	char *end = buf + 29;
-
-	if (sec != cached_sec) {
-		struct tm tm;
-
-		gmtime_r(&sec, &tm);
-		strftime(cached, sizeof(cached), "%Y-%m-%d %H:%M:%S", &tm);
-		cached_sec = sec;
-	}
-	memcpy(buf, cached, 19);
-	buf[19] = '.';
-	memcpy(end - 3, "+00", 3);
-	writer_digits(end - 3, (unsigned long long)(us % 1000000), 6);
-	return 29;
-}
-
-static int
-writer_int(struct store_copy *cp, long long v)
-{
-	char buf[24], *end = buf + sizeof(buf), *p;
-
-	p = writer_digits(end, (unsigned long long)(v < 0 ? -v : v), 1);
-	if (v < 0)
-		*--p = '-';
-	return store_copy_field(cp, p, (size_t)(end - p));
-}
-
 /* The fields the two tables share: domain_id, observed_at, vantage_id, qtype. */
 static int
-writer_key(struct store_copy *cp, const struct obs *o, const char *ts)
+writer_key(struct store_copy *cp, const struct obs *o, int nfields)
 {
-	return writer_int(cp, o->domain_id) | store_copy_field(cp, ts, 29) |
-	    writer_int(cp, o->vantage_id) | writer_int(cp, o->qtype);
+	return store_copy_bin_row(cp, nfields) | store_copy_bin_int(cp, o->domain_id, 8) |
+	    store_copy_bin_time(cp, o->observed_us) | store_copy_bin_int(cp, o->vantage_id, 2) |
+	    store_copy_bin_int(cp, o->qtype, 2);
 }
 
 static int
 writer_copy_responses(struct store *st, const struct obs *batch, char *err, size_t errlen)
 {
-	struct store_copy *cp = store_copy_begin(st, "COPY responses (domain_id, observed_at, "
-	    "vantage_id, qtype, rcode, answer_count, flags, latency_us, qname) FROM STDIN",
-	    err, errlen);
-	char ts[32];
+	struct store_copy *cp = store_copy_begin_binary(st, "COPY responses (domain_id, "
+	    "observed_at, vantage_id, qtype, rcode, answer_count, flags, latency_us, qname) "
+	    "FROM STDIN WITH (FORMAT binary)", err, errlen);
 	int bad = 0;
 
 	if (cp == NULL)
 		return -1;
-	for (const struct obs *o = batch; o != NULL && !bad; o = o->next) {
-		writer_ts(o->observed_us, ts);
-		bad = writer_key(cp, o, ts) | writer_int(cp, o->rcode) |
-		    writer_int(cp, (long long)o->n_rr) | writer_int(cp, o->flags) |
-		    writer_int(cp, o->latency_us) | store_copy_fieldz(cp, o->qname) |
-		    store_copy_end_row(cp);
-	}
+	for (const struct obs *o = batch; o != NULL && !bad; o = o->next)
+		bad = writer_key(cp, o, 9) | store_copy_bin_int(cp, o->rcode, 2) |
+		    store_copy_bin_int(cp, (int64_t)o->n_rr, 2) | store_copy_bin_int(cp, o->flags, 2) |
+		    store_copy_bin_int(cp, o->latency_us, 4) | store_copy_bin_text(cp, o->qname);
 	return store_copy_finish(cp, bad, err, errlen);
 }
 
 static int
 writer_copy_answers(struct store *st, const struct obs *batch, char *err, size_t errlen)
 {
-	struct store_copy *cp = store_copy_begin(st, "COPY answers (domain_id, observed_at, "
-	    "vantage_id, qtype, rrtype, ttl, addr, target, qname) FROM STDIN", err, errlen);
-	char ts[32];
+	struct store_copy *cp = store_copy_begin_binary(st, "COPY answers (domain_id, "
+	    "observed_at, vantage_id, qtype, rrtype, ttl, addr, target, qname) "
+	    "FROM STDIN WITH (FORMAT binary)", err, errlen);
 	int bad = 0;
 
 	if (cp == NULL)
 		return -1;
 	for (const struct obs *o = batch; o != NULL && !bad; o = o->next) {
-		if (o->n_rr == 0)
-			continue;
-		writer_ts(o->observed_us, ts);
 		for (size_t i = 0; i < o->n_rr && !bad; i++) {
 			const struct obs_rr *rr = &o->rr[i];
 
-			bad = writer_key(cp, o, ts) | writer_int(cp, rr->type) |
-			    writer_int(cp, rr->ttl) |
-			    store_copy_fieldz(cp, rr->is_addr ? rr->data : NULL) |
-			    store_copy_fieldz(cp, rr->is_addr ? NULL : rr->data) |
-			    store_copy_fieldz(cp, o->qname) | store_copy_end_row(cp);
+			bad = writer_key(cp, o, 9) | store_copy_bin_int(cp, rr->type, 2) |
+			    store_copy_bin_int(cp, (int64_t)rr->ttl, 4) |
+			    store_copy_bin_inet(cp, rr->is_addr ? rr->data : NULL) |
+			    store_copy_bin_text(cp, rr->is_addr ? NULL : rr->data) |
+			    store_copy_bin_text(cp, o->qname);
 		}
 	}
 	return store_copy_finish(cp, bad, err, errlen);

@@ -83,6 +83,25 @@ test_records(void **state)
 }
 
 static void
+test_ttl_top_bit(void **state)
+{
+	static const char *const rrs[] = {
+		"x.example. 2147483647 IN A 192.0.2.8",
+		"x.example. 2147483648 IN A 192.0.2.9",
+		NULL
+	};
+	size_t len;
+	uint8_t *wire = build("x.example.", LDNS_RCODE_NOERROR, 0, rrs, &len);
+
+	(void)state;
+	assert_int_equal(dns_parse(wire, len, &ans), 0);
+	assert_int_equal(ans.n, 2);
+	assert_int_equal(ans.rr[0].ttl, 2147483647);
+	assert_int_equal(ans.rr[1].ttl, 0);	/* fits the integer column: no rejected batch */
+	free(wire);
+}
+
+static void
 test_rcode_and_tc(void **state)
 {
 	size_t len;
@@ -124,6 +143,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_records),
+		cmocka_unit_test(test_ttl_top_bit),
 		cmocka_unit_test(test_rcode_and_tc),
 		cmocka_unit_test(test_record_bound),
 	};

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -181,6 +182,60 @@ test_copy_escaping(void **state)
 	assert_non_null(strstr(err, "nosuch"));
 }
 
+/* Binary rows of every field kind; a row over the chunk size; a bad address fails. */
+static void
+test_copy_binary(void **state)
+{
+	static const char hostile[] = "tab\there\\back\nnew";
+	struct store *st = *state;
+	struct store_copy *cp;
+	char big[STORE_COPY_CHUNK + 100];
+	PGresult *r;
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(store_exec(st, "CREATE TEMP TABLE b (i2 smallint, i4 integer, "
+	    "i8 bigint, t timestamptz, s text, a inet)", 0, NULL, err, sizeof(err)), 0);
+	cp = store_copy_begin_binary(st, "COPY b FROM STDIN WITH (FORMAT binary)", err,
+	    sizeof(err));
+	assert_non_null(cp);
+	assert_int_equal(store_copy_bin_row(cp, 6) | store_copy_bin_int(cp, -2, 2) |
+	    store_copy_bin_int(cp, 2147483647, 4) | store_copy_bin_int(cp, -9000000000LL, 8) |
+	    store_copy_bin_time(cp, 1795000000123456LL) | store_copy_bin_text(cp, hostile) |
+	    store_copy_bin_inet(cp, "192.0.2.7"), 0);
+	assert_int_equal(store_copy_bin_row(cp, 6) | store_copy_bin_int(cp, 0, 2) |
+	    store_copy_bin_int(cp, 0, 4) | store_copy_bin_int(cp, 0, 8) |
+	    store_copy_bin_time(cp, 0) | store_copy_bin_text(cp, big) |
+	    store_copy_bin_inet(cp, "2001:db8::7"), 0);
+	assert_int_equal(store_copy_bin_row(cp, 6) | store_copy_bin_int(cp, 1, 2) |
+	    store_copy_bin_int(cp, 1, 4) | store_copy_bin_int(cp, 1, 8) |
+	    store_copy_bin_time(cp, 0) | store_copy_bin_text(cp, NULL) |
+	    store_copy_bin_inet(cp, NULL), 0);
+	assert_int_equal(store_copy_finish(cp, 0, err, sizeof(err)), 0);
+	r = store_query(st, "SELECT i2, i4, i8, extract(epoch FROM t)::numeric(20,6), s, host(a), "
+	    "length(s), s IS NULL AND a IS NULL FROM b ORDER BY i2", 0, NULL, err, sizeof(err));
+	assert_non_null(r);
+	assert_int_equal(PQntuples(r), 3);
+	assert_string_equal(PQgetvalue(r, 0, 0), "-2");
+	assert_string_equal(PQgetvalue(r, 0, 1), "2147483647");
+	assert_string_equal(PQgetvalue(r, 0, 2), "-9000000000");
+	assert_string_equal(PQgetvalue(r, 0, 3), "1795000000.123456");
+	assert_string_equal(PQgetvalue(r, 0, 4), hostile);
+	assert_string_equal(PQgetvalue(r, 0, 5), "192.0.2.7");
+	assert_string_equal(PQgetvalue(r, 1, 3), "0.000000");
+	assert_string_equal(PQgetvalue(r, 1, 5), "2001:db8::7");
+	assert_int_equal(atoi(PQgetvalue(r, 1, 6)), (int)sizeof(big) - 1);
+	assert_string_equal(PQgetvalue(r, 2, 7), "t");
+	PQclear(r);
+	cp = store_copy_begin_binary(st, "COPY b (a) FROM STDIN WITH (FORMAT binary)", err,
+	    sizeof(err));
+	assert_non_null(cp);
+	assert_int_equal(store_copy_bin_row(cp, 1), 0);
+	assert_int_equal(store_copy_bin_inet(cp, "not-an-address"), -1);
+	assert_int_equal(store_copy_finish(cp, 1, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not-an-address"));
+}
+
 int
 main(void)
 {
@@ -190,6 +245,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_import_idempotent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_abort_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_escaping, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_binary, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
