@@ -1,5 +1,5 @@
 /*
- * dns — ldns-backed response parsing. ldns allocates a packet per call;
+ * dns — ldns-backed response parsing. ldns allocates each record it reads;
  * everything kept is copied into the caller's struct before it is freed.
  */
 #include "config.h"
@@ -95,36 +95,44 @@ dns_rr_data(const ldns_rr *rr, struct dns_rr *out)
 	return 0;
 }
 
+/*
+ * Only what is recorded is parsed: the header, the question (skipped) and
+ * the answer section, one record at a time. The authority and additional
+ * sections (the SOA of every NXDOMAIN and NODATA answer, the OPT record)
+ * were half of ldns's allocations when the whole packet was built.
+ */
 int
 dns_parse(const unsigned char *buf, size_t len, struct dns_answer *out)
 {
-	ldns_pkt *pkt = NULL;
-	ldns_rr_list *an;
+	size_t pos = LDNS_HEADER_SIZE;
+	unsigned qd, an;
 	int rc = 0;
 
 	out->n = out->dropped = 0;
-	if (buf == NULL || len < 12 || ldns_wire2pkt(&pkt, buf, len) != LDNS_STATUS_OK)
+	if (buf == NULL || len < LDNS_HEADER_SIZE)
 		return -1;
-	out->rcode = (int)ldns_pkt_get_rcode(pkt);
-	out->tc = ldns_pkt_tc(pkt) ? 1 : 0;
-	an = ldns_pkt_answer(pkt);
-	for (size_t i = 0; an != NULL && i < ldns_rr_list_rr_count(an) && rc == 0; i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(an, i);
+	out->rcode = LDNS_RCODE_WIRE(buf);
+	out->tc = LDNS_TC_WIRE(buf) ? 1 : 0;
+	qd = LDNS_QDCOUNT(buf);
+	an = LDNS_ANCOUNT(buf);
+	for (unsigned i = 0; i < qd + an && rc == 0; i++) {
+		ldns_rr *rr = NULL;
 		struct dns_rr *d;
 
-		if (out->n == DNS_MAX_RECORDS) {
+		if (ldns_wire2rr(&rr, buf, len, &pos, i < qd ? LDNS_SECTION_QUESTION :
+		    LDNS_SECTION_ANSWER) != LDNS_STATUS_OK)
+			return -1;
+		if (i >= qd && out->n == DNS_MAX_RECORDS)
 			out->dropped++;
-			continue;
+		else if (i >= qd) {
+			d = &out->rr[out->n++];
+			d->type = (uint16_t)ldns_rr_get_type(rr);
+			d->ttl = ldns_rr_ttl(rr);
+			if (d->ttl > INT32_MAX)	/* RFC 2181 section 8: the top bit set means zero */
+				d->ttl = 0;
+			rc = dns_rr_data(rr, d);
 		}
-		d = &out->rr[out->n];
-		d->type = (uint16_t)ldns_rr_get_type(rr);
-		d->ttl = ldns_rr_ttl(rr);
-		if (d->ttl > INT32_MAX)	/* RFC 2181 section 8: the top bit set means zero */
-			d->ttl = 0;
-		rc = dns_rr_data(rr, d);
-		out->n++;
+		ldns_rr_free(rr);
 	}
-	ldns_pkt_free(pkt);
 	return rc;
 }
-

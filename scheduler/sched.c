@@ -114,16 +114,8 @@ sched_report(struct store *st, const struct sched_policy *p, const struct sched_
 		memcpy(arr[k] + off[k], "}", 2);
 		params[k] = arr[k];
 	}
-	/* d.id = ANY($1) lets the planner fetch the rows by primary key; with
-	 * the join alone it hashes a scan of the whole table (2x slower at 50k
-	 * domains, and growing with the table instead of the batch). */
-	rc = store_exec(st,
-	    "UPDATE domains d SET next_due_at = now() + r.ms * interval '1 millisecond', "
-	    "interval_ms = r.ms, fail_streak = r.streak, "
-	    "priority = CASE WHEN d.answer_sig IS DISTINCT FROM r.sig THEN 1 ELSE 0 END, "
-	    "answer_sig = r.sig, last_visit_at = now(), lease_owner = NULL, lease_until = NULL "
-	    "FROM unnest($1::bigint[], $2::bigint[], $3::integer[], $4::bigint[]) "
-	    "AS r(id, ms, streak, sig) WHERE d.id = r.id AND d.id = ANY($1::bigint[])", 4, params, err, errlen);
+	rc = store_exec(st, "SELECT fw_sched_report($1::bigint[], $2::bigint[], $3::integer[], "
+	    "$4::bigint[])", 4, params, err, errlen);
 	for (int k = 0; k < 4; k++)
 		free(arr[k]);
 	return rc;
