@@ -9,7 +9,7 @@
 # BENCH_ROUNDS times (default 3), back to back:
 #   reference: dnsperf, the A/AAAA/NS query mix of every name, once through;
 #   fluxwatch: `crawl --once` over the same names (every name made due
-#              again), responses STORED in PostgreSQL per second (wall clock
+#              again, the queue vacuumed), responses STORED in PostgreSQL per second (wall clock
 #              of the whole run: start, connect and the last flush included).
 # The machine's load drifts from second to second, so each round's ratio
 # compares two runs a few seconds apart, and the summary is the median.
@@ -76,7 +76,7 @@ cpu_now() {
 }
 
 for r in $(seq "$rounds"); do
-	[ "$r" = 1 ] || psql -qc "UPDATE domains SET next_due_at = now() - interval '1 second'"
+	[ "$r" = 1 ] || psql -qc "UPDATE domains SET next_due_at = now() - interval '1 second'" -c 'VACUUM domains'
 	read -r dq du ds < <(dnsperf_run | awk '/Queries per second/ { q = $4 } /^cpu / { u = $2; s = $3 } END { print q, u, s }')
 	read -r pg0 ub0 < <(cpu_now)
 	t0=$(date +%s.%N)
