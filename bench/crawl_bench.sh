@@ -51,7 +51,7 @@ cat >"$tmp/fw.yaml" <<YAML
 database: {}
 resolvers:
   - {name: bench, address: $vantage, port: 5300, max_inflight: ${BENCH_INFLIGHT:-200}, timeout: 2s, tries: 2}
-crawl: {batch_rows: 20000, flush_interval: 500ms, claim_batch: 2000}
+crawl: {batch_rows: 20000, flush_interval: 500ms, claim_batch: ${BENCH_CLAIM:-5000}}
 schedule: {partition_span: 1d}
 YAML
 createdb "$db"
