@@ -530,7 +530,7 @@ engine_poll(struct crawl_engine *e, int64_t wait_us)
 			    (ev[i].events & EPOLLOUT) != 0);
 	}
 	for (size_t vi = 0; vi < e->n; vi++)
-		vantage_process_timeouts(e->v[vi]);
+		vantage_process_timeouts(e->v[vi], clock_mono_us());
 }
 
 /* Give back what was claimed and not visited, the claim still running included. */
@@ -575,7 +575,7 @@ crawl_engine_run(struct crawl_engine *e, struct store *st, struct store_writer *
 		if (e->active == 0 && (stopping || e->exhausted))
 			break;
 		for (size_t i = 0; i < e->n; i++) {
-			int64_t t = vantage_wait_us(e->v[i], wait);
+			int64_t t = vantage_wait_us(e->v[i], wait, now);
 
 			wait = t < wait ? t : wait;
 		}

@@ -29,6 +29,9 @@ struct vantage {
 	int port;
 	int max_inflight;
 	int qps;
+	int64_t timeout_us;	/* first try's timeout: no query of c-ares expires sooner */
+	int64_t deadline_us;	/* no c-ares timeout before this (monotonic); 0: unknown */
+	int touched;		/* c-ares may have sent since the deadline was known */
 	double tokens;
 	int64_t tokens_at_us;
 	vantage_done_fn done;
@@ -122,6 +125,7 @@ vantage_create(const struct cfg_resolver *r, int epfd, int index, struct udpio *
 	v->done = done;
 	v->arg = arg;
 	v->max_inflight = r != NULL ? r->max_inflight : 150;
+	v->timeout_us = (int64_t)o.timeout * 1000;
 	v->qps = r != NULL ? r->qps : 0;
 	st = ares_init_options(&v->channel, &o, ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS |
 	    ARES_OPT_TRIES | ARES_OPT_EDNSPSZ | ARES_OPT_SOCK_STATE_CB);
@@ -241,6 +245,7 @@ vantage_pump(struct vantage *v, int64_t now_us)
 		v->inflight++;
 		v->sent++;
 		q->sent_us = now_us;
+		v->touched = 1;
 		ares_query(v->channel, q->qname, 1 /* C_IN */, q->qtype, vantage_answer, q);
 	}
 }
@@ -248,23 +253,42 @@ vantage_pump(struct vantage *v, int64_t now_us)
 void
 vantage_process_fd(struct vantage *v, int fd, int readable, int writable)
 {
+	v->touched = 1;		/* a retry or a TCP fallback sends from here */
 	ares_process_fd(v->channel, readable ? fd : ARES_SOCKET_BAD, writable ? fd : ARES_SOCKET_BAD);
 }
 
+/*
+ * c-ares 1.18 finds its next timeout by walking every query in flight, and
+ * the loop asked for it on every turn (a twentieth of the crawler's CPU).
+ * The deadline is therefore kept here as a lower bound: answers only move
+ * the true one later, and anything c-ares sends expires no sooner than
+ * timeout_us after it; ares_timeout() runs again once the deadline passed.
+ */
 void
-vantage_process_timeouts(struct vantage *v)
+vantage_process_timeouts(struct vantage *v, int64_t now_us)
 {
+	if (v->deadline_us != 0 && now_us < v->deadline_us)
+		return;
 	ares_process_fd(v->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+	v->deadline_us = 0;
 }
 
 int64_t
-vantage_wait_us(struct vantage *v, int64_t cap_us)
+vantage_wait_us(struct vantage *v, int64_t cap_us, int64_t now_us)
 {
 	struct timeval max = { (time_t)(cap_us / 1000000), (suseconds_t)(cap_us % 1000000) }, tv, *t;
 	int64_t wait;
 
-	t = ares_timeout(v->channel, &max, &tv);
-	wait = (int64_t)t->tv_sec * 1000000 + t->tv_usec;
+	if (v->touched && v->deadline_us != 0 && now_us + v->timeout_us < v->deadline_us)
+		v->deadline_us = now_us + v->timeout_us;
+	v->touched = 0;
+	if (v->deadline_us == 0 || now_us >= v->deadline_us) {
+		t = ares_timeout(v->channel, &max, &tv);
+		v->deadline_us = now_us + (int64_t)t->tv_sec * 1000000 + t->tv_usec;
+	}
+	wait = v->deadline_us - now_us;
+	if (wait > cap_us)
+		wait = cap_us;
 	if (v->qps > 0 && v->head != NULL && v->inflight < v->max_inflight && v->tokens < 1.0) {
 		int64_t refill = (int64_t)((1.0 - v->tokens) * 1e6 / v->qps) + 1;
 

@@ -75,11 +75,11 @@ void vantage_pump(struct vantage *v, int64_t now_us);
 /* An epoll event on one of the vantage's sockets. */
 void vantage_process_fd(struct vantage *v, int fd, int readable, int writable);
 
-/* Let c-ares expire queries whose time is up. */
-void vantage_process_timeouts(struct vantage *v);
+/* Let c-ares expire queries whose time is up (NOW_US: monotonic clock). */
+void vantage_process_timeouts(struct vantage *v, int64_t now_us);
 
-/* Microseconds until this vantage needs attention (timeouts, rate tokens). */
-int64_t vantage_wait_us(struct vantage *v, int64_t cap_us);
+/* Microseconds (at most CAP_US) until this vantage needs attention: timeouts, rate tokens. */
+int64_t vantage_wait_us(struct vantage *v, int64_t cap_us, int64_t now_us);
 
 /* True when the backlog holds at least max_inflight queries. */
 int vantage_busy(const struct vantage *v);
