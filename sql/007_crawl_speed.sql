@@ -34,3 +34,14 @@ RETURNS void LANGUAGE sql SET enable_seqscan = off AS $$
 COMMENT ON FUNCTION fw_sched_report(bigint[], bigint[], integer[], bigint[]) IS
     'The crawler''s report of finished visits: next due time, interval, failure streak, '
     'answer signature (a change raises the priority); clears the lease.';
+
+-- rrtype and qtype are smallint columns; the writer stores a 16-bit type
+-- number in them as it is on the wire, so types from 32768 up (TA, DLV,
+-- private use) read back negative: name them by their unsigned value.
+CREATE OR REPLACE FUNCTION fw_rrtype_name(t integer) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE t WHEN 1 THEN 'A' WHEN 2 THEN 'NS' WHEN 5 THEN 'CNAME' WHEN 6 THEN 'SOA'
+        WHEN 12 THEN 'PTR' WHEN 15 THEN 'MX' WHEN 16 THEN 'TXT' WHEN 28 THEN 'AAAA'
+        WHEN 33 THEN 'SRV' WHEN 39 THEN 'DNAME' WHEN 43 THEN 'DS' WHEN 46 THEN 'RRSIG'
+        WHEN 47 THEN 'NSEC' WHEN 48 THEN 'DNSKEY' WHEN 64 THEN 'SVCB' WHEN 65 THEN 'HTTPS'
+        ELSE 'TYPE' || (CASE WHEN t < 0 THEN t + 65536 ELSE t END) END $$;

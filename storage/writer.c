@@ -65,7 +65,11 @@ writer_deadline(struct timespec *ts, int64_t ms)
 	}
 }
 
-/* The fields the two tables share: domain_id, observed_at, vantage_id, qtype. */
+/*
+ * Start a row of NFIELDS with the fields the two tables share: domain_id,
+ * observed_at, vantage_id, qtype. Type numbers go into smallint columns as
+ * the 16 bits of the wire (fw_rrtype_name() reads 32768 and up back).
+ */
 static int
 writer_key(struct store_copy *cp, const struct obs *o, int nfields)
 {

@@ -234,6 +234,13 @@ test_copy_binary(void **state)
 	assert_int_equal(store_copy_bin_inet(cp, "not-an-address"), -1);
 	assert_int_equal(store_copy_finish(cp, 1, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "not-an-address"));
+	/* a type number from 32768 up, stored as 16 bits in a smallint, reads back by name */
+	r = store_query(st, "SELECT fw_rrtype_name((65280 - 65536)::smallint), fw_rrtype_name(28)",
+	    0, NULL, err, sizeof(err));
+	assert_non_null(r);
+	assert_string_equal(PQgetvalue(r, 0, 0), "TYPE65280");
+	assert_string_equal(PQgetvalue(r, 0, 1), "AAAA");
+	PQclear(r);
 }
 
 int
