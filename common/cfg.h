@@ -58,6 +58,7 @@ struct cfg_crawl {
 	int claim_batch;
 	int64_t exit_timeout_ms;
 	int64_t progress_interval_ms;
+	int coalesce_us;
 };
 
 struct cfg_schedule {

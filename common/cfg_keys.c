@@ -73,6 +73,8 @@ static const struct cfg_field crawl_fields[] = {
 	    "at exit, how long to keep retrying the database for unstored responses"),
 	DUR(struct cfg_crawl, progress_interval_ms, "progress_interval", 100, 3600000, "1s",
 	    "how often the progress line on a terminal is refreshed"),
+	INT(struct cfg_crawl, coalesce_us, 0, 100000, "100",
+	    "microseconds the loop waits for more answers when busy and woken for a few (0 = off)"),
 	END
 };
 
