@@ -443,8 +443,9 @@ engine_start_visits(struct crawl_engine *e, const struct crawl_run_opts *opts, i
 	}
 }
 
-static void
-engine_progress(struct crawl_engine *e, double secs, int final)
+/* Queries in flight through every vantage. */
+static long long
+engine_inflight(const struct crawl_engine *e)
 {
 	struct vantage_stats vs;
 	long long inflight = 0;
@@ -453,9 +454,17 @@ engine_progress(struct crawl_engine *e, double secs, int final)
 		vantage_get_stats(e->v[i], &vs);
 		inflight += vs.inflight;
 	}
+	return inflight;
+}
+
+static void
+engine_progress(struct crawl_engine *e, double secs, int final)
+{
+	struct vantage_stats vs;
+
 	fprintf(stderr, "\rcrawl: %lld responses (%.0f/s), %lld in flight, %lld stored, "
 	    "%lld timeouts, %lld skipped", e->stats.responses,
-	    secs > 0 ? e->stats.responses / secs : 0.0, inflight,
+	    secs > 0 ? e->stats.responses / secs : 0.0, engine_inflight(e),
 	    store_writer_stored(e->writer), e->stats.timeouts, e->stats.skipped);
 	for (size_t i = 0; i < e->n && !final; i++) {
 		vantage_get_stats(e->v[i], &vs);
@@ -519,6 +528,7 @@ engine_poll(struct crawl_engine *e, int64_t wait_us)
 {
 	struct epoll_event ev[256];
 	int n = epoll_wait(e->epfd, ev, 256, (int)((wait_us + 999) / 1000));
+	int64_t now;
 
 	for (int i = 0; i < n; i++) {
 		size_t vi = (size_t)(ev[i].data.u64 >> 32);
@@ -530,8 +540,9 @@ engine_poll(struct crawl_engine *e, int64_t wait_us)
 			vantage_process_fd(e->v[vi], fd, (ev[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0,
 			    (ev[i].events & EPOLLOUT) != 0);
 	}
+	now = clock_mono_us();
 	for (size_t vi = 0; vi < e->n; vi++)
-		vantage_process_timeouts(e->v[vi], clock_mono_us());
+		vantage_process_timeouts(e->v[vi], now);
 }
 
 /*
@@ -546,16 +557,9 @@ static void
 engine_coalesce(struct crawl_engine *e, long long answered)
 {
 	struct timespec nap = { 0, (long)e->cfg->crawl.coalesce_us * 1000 };
-	struct vantage_stats vs;
-	long long inflight = 0;
 
-	if (nap.tv_nsec == 0 || answered >= ENGINE_COALESCE_FEW)
-		return;
-	for (size_t i = 0; i < e->n; i++) {
-		vantage_get_stats(e->v[i], &vs);
-		inflight += vs.inflight;
-	}
-	if (inflight >= 4 * ENGINE_COALESCE_FEW)
+	if (nap.tv_nsec != 0 && answered < ENGINE_COALESCE_FEW &&
+	    engine_inflight(e) >= 4 * ENGINE_COALESCE_FEW)
 		nanosleep(&nap, NULL);
 }
 
