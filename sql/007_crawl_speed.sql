@@ -38,6 +38,9 @@ COMMENT ON FUNCTION fw_sched_report(bigint[], bigint[], integer[], bigint[]) IS
 -- rrtype and qtype are smallint columns; the writer stores a 16-bit type
 -- number in them as it is on the wire, so types from 32768 up (TA, DLV,
 -- private use) read back negative: name them by their unsigned value.
+-- Replaced in place, whole: v_responses and v_answers call it by its OID, so
+-- a wrapper around a renamed original (as 006 does for the scoring) would
+-- not reach them.
 CREATE OR REPLACE FUNCTION fw_rrtype_name(t integer) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE t WHEN 1 THEN 'A' WHEN 2 THEN 'NS' WHEN 5 THEN 'CNAME' WHEN 6 THEN 'SOA'
