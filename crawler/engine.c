@@ -38,6 +38,7 @@
 #define ENGINE_WAKE UINT32_MAX		/* epoll tag of the wake-up eventfd */
 #define ENGINE_COALESCE_FEW 16		/* answers per turn below which a busy loop waits */
 #define ENGINE_RECENT 4			/* x claim_batch recent domains for offline revisits */
+#define ENGINE_FIRST_CLAIM 500		/* domains in a run's first claim at most */
 #define T_A 1
 #define T_NS 2
 #define T_AAAA 28
@@ -396,6 +397,8 @@ engine_claim(struct crawl_engine *e, const struct crawl_run_opts *opts, int64_t 
 		memcpy(e->claimed, c->items, (size_t)c->n * sizeof(*c->items));
 		e->n_claimed = c->n;
 		e->next_claim = 0;
+		if (c->n > 0)
+			c->opts.max = e->cfg->crawl.claim_batch;
 		if (c->n == 0) {
 			e->exhausted = opts->once;
 			e->claim_at_us = now + ENGINE_CLAIM_RETRY_US;
@@ -665,7 +668,10 @@ crawl_engine_create(const struct cfg *cfg, char *err, size_t errlen)
 	e->claim->job.run = engine_claim_run;
 	e->claim->job.done = engine_claim_done;
 	e->claim->job.arg = e->claim;
-	e->claim->opts.max = cfg->crawl.claim_batch;
+	/* the first claim is small, so measuring starts at once; the full
+	 * batches that follow are claimed while it is being visited */
+	e->claim->opts.max = cfg->crawl.claim_batch < ENGINE_FIRST_CLAIM ? cfg->crawl.claim_batch :
+	    ENGINE_FIRST_CLAIM;
 	e->claim->opts.lease_ms = cfg->schedule.lease_ms;
 	e->claim->opts.owner = e->owner;
 	e->claim->wakefd = -1;

@@ -114,7 +114,10 @@ vantage_create(const struct cfg_resolver *r, int epfd, int index, struct udpio *
 		return NULL;
 	}
 	memset(&o, 0, sizeof(o));
-	o.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_EDNS | ARES_FLAG_NOSEARCH;
+	/* STAYOPEN: c-ares 1.18 closes a channel's sockets whenever its last
+	 * query ends, which under load happened hundreds of times a second (a
+	 * new socket, buffer size, connect and epoll registration each time). */
+	o.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_EDNS | ARES_FLAG_NOSEARCH | ARES_FLAG_STAYOPEN;
 	o.timeout = r != NULL ? (int)r->timeout_ms : 2000;
 	o.tries = r != NULL ? r->tries : 2;
 	o.ednspsz = VANTAGE_EDNS_SIZE;
