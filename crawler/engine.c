@@ -35,6 +35,7 @@
 #define ENGINE_RCVBUF (4 * 1024 * 1024)	/* per UDP socket: bursts of answers */
 #define ENGINE_CLAIM_RETRY_US 500000
 #define ENGINE_REPORT_US 1000000
+#define ENGINE_REPORT_LAST 500		/* visits per report once nothing more is due */
 #define ENGINE_WAKE UINT32_MAX		/* epoll tag of the wake-up eventfd */
 #define ENGINE_COALESCE_FEW 16		/* answers per turn below which a busy loop waits */
 #define ENGINE_RECENT 4			/* x claim_batch recent domains for offline revisits */
@@ -79,9 +80,15 @@ struct engine_claim {
 	_Atomic int state;
 };
 
-/* A batch of finished visits, reported by the writer after their rows are stored. */
+/*
+ * A batch of finished visits. It waits in the writer's queue behind their
+ * rows; once those are stored, the report itself runs on the queue's
+ * connection, beside the writer's next COPY instead of before it.
+ */
 struct engine_report_job {
-	struct store_job job;
+	struct store_job stored;	/* writer: the rows are in, pass the report on */
+	struct store_job job;		/* queue: sched_report */
+	struct store_writer *queue;
 	struct sched_policy policy;
 	int n;
 	struct sched_visit visits[];
@@ -491,14 +498,47 @@ engine_report_done(void *arg, int ok)
 	free(arg);
 }
 
-/* Hand finished visits to the writer: every second, when many, or at the end. */
+/* Runs after the writer stored every row queued before the report. */
+static int
+engine_report_stored(struct store *st, void *arg, char *err, size_t errlen)
+{
+	(void)st, (void)arg, (void)err, (void)errlen;
+	return 0;
+}
+
+/* The writer's last touch of the job: hand the report to the queue, or drop it. */
+static void
+engine_report_pass(void *arg, int ok)
+{
+	struct engine_report_job *r = arg;
+
+	if (ok)
+		store_writer_job(r->queue, &r->job);
+	else
+		engine_report_done(r, 0);	/* its rows were not stored: not visited */
+}
+
+/* Nothing more is due: the last claimed domains are being visited. */
+static int
+engine_draining(struct crawl_engine *e)
+{
+	return e->exhausted || (atomic_load(&e->claim->state) == CLAIM_READY && e->claim->n == 0);
+}
+
+/*
+ * Hand finished visits to the writer: every second, when a claim batch's
+ * worth is done, or at the end. Once nothing more is due, in smaller
+ * batches: a report wakes the writer, so the last COPY and report, which
+ * the run waits for, stay short.
+ */
 static void
 engine_report(struct crawl_engine *e, int64_t now, int force)
 {
 	struct engine_report_job *r;
+	int many = engine_draining(e) && ENGINE_REPORT_LAST < e->cfg->crawl.claim_batch ?
+	    ENGINE_REPORT_LAST : e->cfg->crawl.claim_batch;
 
-	if (e->n_reports == 0 || (!force && now < e->report_at_us &&
-	    e->n_reports < e->cfg->crawl.claim_batch))
+	if (e->n_reports == 0 || (!force && now < e->report_at_us && e->n_reports < many))
 		return;
 	e->report_at_us = now + ENGINE_REPORT_US;
 	r = malloc(sizeof(*r) + (size_t)e->n_reports * sizeof(r->visits[0]));
@@ -506,16 +546,21 @@ engine_report(struct crawl_engine *e, int64_t now, int force)
 		log_warnx("crawl: out of memory reporting %d visits", e->n_reports);
 		return;
 	}
+	r->stored.run = engine_report_stored;
+	r->stored.done = engine_report_pass;
+	r->stored.arg = r;
+	r->stored.retry = 1;
 	r->job.run = engine_report_run;
 	r->job.done = engine_report_done;
 	r->job.arg = r;
 	r->job.retry = 1;
+	r->queue = e->queue;
 	r->policy.min_interval_ms = e->cfg->schedule.min_interval_ms;
 	r->policy.max_interval_ms = e->cfg->schedule.max_interval_ms;
 	r->n = e->n_reports;
 	memcpy(r->visits, e->reports, (size_t)r->n * sizeof(r->visits[0]));
 	e->n_reports = 0;
-	store_writer_job(e->writer, &r->job);
+	store_writer_job(e->writer, &r->stored);
 }
 
 static void
