@@ -1,7 +1,7 @@
 /*
  * test_store — storage against the real PostgreSQL: migrations applied
  * twice, a newer schema refused, imports and re-imports, COPY escaping of
- * hostile text, listing by source.
+ * hostile text, listing by source; the scheduler's claim and report.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "common/cfg.h"
+#include "scheduler/sched.h"
 #include "storage/domains.h"
 #include "storage/migrate.h"
 #include "storage/store.h"
@@ -243,6 +244,38 @@ test_copy_binary(void **state)
 	PQclear(r);
 }
 
+/* Claim, report (signatures at both ends of the 64-bit range), claim again. */
+static void
+test_claim_report(void **state)
+{
+	static const struct sched_policy pol = { 1000, 60000 };
+	struct store *st = *state;
+	struct sched_claim_opts opts = { 10, 60000, "test:1", NULL };
+	struct sched_item items[3];
+	struct sched_visit v[2];
+	PGresult *r;
+
+	assert_int_equal(store_exec(st, "INSERT INTO domains (name) VALUES ('a.example'), "
+	    "('b.example')", 0, NULL, err, sizeof(err)), 0);
+	assert_int_equal(sched_claim(st, &opts, items, err, sizeof(err)), 2);
+	assert_int_equal(sched_claim(st, &opts, items + 2, err, sizeof(err)), 0);	/* leased */
+	assert_true(strcmp(items[0].name, "a.example") == 0 || strcmp(items[1].name, "a.example") == 0);
+	for (int i = 0; i < 2; i++) {
+		v[i] = (struct sched_visit){ items[i].id, 0, 1, 1, 30, 0 };
+		v[i].signature = i == 0 ? 0x8000000000000000ULL : 0x7fffffffffffffffULL;
+	}
+	assert_int_equal(sched_report(st, &pol, v, 2, err, sizeof(err)), 0);
+	r = store_query(st, "SELECT string_agg(answer_sig::text || ' ' || interval_ms || ' ' || "
+	    "(lease_until IS NULL), ',' ORDER BY answer_sig) FROM domains", 0, NULL, err, sizeof(err));
+	assert_non_null(r);
+	assert_string_equal(PQgetvalue(r, 0, 0),
+	    "-9223372036854775808 31000 true,9223372036854775807 31000 true");
+	PQclear(r);
+	assert_int_equal(store_exec(st, "UPDATE domains SET next_due_at = now()", 0, NULL, err,
+	    sizeof(err)), 0);
+	assert_int_equal(sched_claim(st, &opts, items, err, sizeof(err)), 2);
+}
+
 int
 main(void)
 {
@@ -253,6 +286,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_import_abort_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_escaping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_binary, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_claim_report, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
