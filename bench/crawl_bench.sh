@@ -7,12 +7,15 @@
 # answer, warms that cache, seeds the names and lets PostgreSQL vacuum and
 # analyse the new queue (as autovacuum would soon after an import). Then,
 # BENCH_ROUNDS times (default 3), back to back:
-#   reference: dnsperf, the A/AAAA/NS query mix of every name, once through;
+#   reference: dnsperf, the A/AAAA/NS query mix of every name, once through,
+#              just before and just after the crawl (their mean is the
+#              round's reference);
 #   fluxwatch: `crawl --once` over the same names (every name made due
 #              again, the queue vacuumed), responses STORED in PostgreSQL per second (wall clock
 #              of the whole run: start, connect and the last flush included).
-# The machine's load drifts from second to second, so each round's ratio
-# compares two runs a few seconds apart, and the summary is the median.
+# The machine's speed drifts from second to second (dnsperf alone moves by
+# 20-30 % within a minute), so each round compares the crawl with dnsperf
+# runs seconds before and after it, and the summary is the median.
 # Prints per round both rates, their ratio and where the CPU time went
 # (PostgreSQL, Unbound, the crawler, dnsperf); then the median ratio, the
 # crawler's peak RSS and the bytes each stored response takes.
@@ -46,6 +49,10 @@ queries=$(wc -l <"$tmp/queries")
 vantage=$LAB_NET.11
 dnsperf_run() { /usr/bin/time -f 'cpu %U %S' dnsperf -s "$vantage" -p 5300 -d "$tmp/queries" -n 1 -c 4 -q 500 -t 5 2>&1; }
 dnsperf_run >/dev/null                                     # warm the cache
+# q/s (whole), user and system CPU seconds of one dnsperf run; the server's
+# dirty pages are written first (best effort: CHECKPOINT needs the right),
+# so the reference does not share the machine with the last step's flushing
+dnsperf_stats() { psql -qc CHECKPOINT >/dev/null 2>&1 || true; dnsperf_run | awk '/Queries per second/ { q = $4 } /^cpu / { u = $2; s = $3 } END { printf "%d %s %s\n", q, u, s }'; }
 
 cat >"$tmp/fw.yaml" <<YAML
 database: {}
@@ -77,14 +84,15 @@ cpu_now() {
 
 for r in $(seq "$rounds"); do
 	[ "$r" = 1 ] || psql -qc "UPDATE domains SET next_due_at = now() - interval '1 second'" -c 'VACUUM domains'
-	read -r dq du ds < <(dnsperf_run | awk '/Queries per second/ { q = $4 } /^cpu / { u = $2; s = $3 } END { print q, u, s }')
+	read -r dq du ds < <(dnsperf_stats)
 	read -r pg0 ub0 < <(cpu_now)
 	t0=$(date +%s.%N)
 	/usr/bin/time -f '%M %U %S' -o "$tmp/time" "$fw" -q -c "$tmp/fw.yaml" crawl --once >"$tmp/crawl.out"
 	t1=$(date +%s.%N)
 	read -r pg1 ub1 < <(cpu_now)
+	read -r dq2 _ _ < <(dnsperf_stats)
 	stored=$(sed -n 's/.*stored=\([0-9]*\) .*/\1/p' "$tmp/crawl.out")
-	echo "$r $dq $du $ds $stored $t0 $t1 $pg0 $pg1 $ub0 $ub1 $(cat "$tmp/time")"
+	echo "$r $(((dq + dq2) / 2)) $du $ds $stored $t0 $t1 $pg0 $pg1 $ub0 $ub1 $(cat "$tmp/time") $dq $dq2"
 done >"$tmp/rounds"
 
 rows=$(psql -Atqc 'SELECT count(*) FROM responses')
@@ -96,10 +104,10 @@ awk -v q="$queries" -v rows="$rows" -v rb="$bytes" -v ab="$abytes" -v hz="$hz" '
 	rate = $5 / ($7 - $6); rss = $12 > rss ? $12 : rss
 	if (NR == 1) {
 		printf "queries: %d per run (A, AAAA, NS of %d names)\n", q, q / 3
-		printf "round  dnsperf q/s  crawl stored/s  ratio   CPU s: dnsperf | PostgreSQL  Unbound  crawler\n"
+		printf "round  dnsperf q/s (before, after)  crawl stored/s  ratio   CPU s: dnsperf | PostgreSQL  Unbound  crawler\n"
 	}
-	printf "%5d %12.0f %15.0f %6.2f %13.2f | %10.2f %8.2f %8.2f\n", $1, $2, rate, rate / $2,
-	    $3 + $4, ($9 - $8) / hz, ($11 - $10) / hz, $13 + $14
+	printf "%5d %12.0f (%6d, %6d) %15.0f %6.2f %13.2f | %10.2f %8.2f %8.2f\n", $1, $2, $15, $16,
+	    rate, rate / $2, $3 + $4, ($9 - $8) / hz, ($11 - $10) / hz, $13 + $14
 }
 END {
 	printf "ratio crawl/dnsperf (median of %d rounds): %s\n", NR, median
