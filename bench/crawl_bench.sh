@@ -90,9 +90,9 @@ for r in $(seq "$rounds"); do
 	/usr/bin/time -f '%M %U %S' -o "$tmp/time" "$fw" -q -c "$tmp/fw.yaml" crawl --once >"$tmp/crawl.out"
 	t1=$(date +%s.%N)
 	read -r pg1 ub1 < <(cpu_now)
-	read -r dq2 _ _ < <(dnsperf_stats)
+	read -r dq2 du2 ds2 < <(dnsperf_stats)
 	stored=$(sed -n 's/.*stored=\([0-9]*\) .*/\1/p' "$tmp/crawl.out")
-	echo "$r $(((dq + dq2) / 2)) $du $ds $stored $t0 $t1 $pg0 $pg1 $ub0 $ub1 $(cat "$tmp/time") $dq $dq2"
+	echo "$r $(((dq + dq2) / 2)) $(echo "$du $du2 $ds $ds2" | awk '{ print ($1 + $2) / 2, ($3 + $4) / 2 }') $stored $t0 $t1 $pg0 $pg1 $ub0 $ub1 $(cat "$tmp/time") $dq $dq2"
 done >"$tmp/rounds"
 
 rows=$(psql -Atqc 'SELECT count(*) FROM responses')

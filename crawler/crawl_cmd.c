@@ -70,7 +70,7 @@ crawl_measure(const struct cfg *cfg, struct store *st, struct crawl_run_opts *op
 	struct crawl_engine *e;
 	struct store_writer *w = NULL, *q = NULL;
 	struct crawl_stats stats;
-	long long stored = 0, qstored, lost;
+	long long stored = 0, lost;
 	int rc;
 
 	if ((e = crawl_engine_create(cfg, err, sizeof(err))) == NULL ||
@@ -86,7 +86,7 @@ crawl_measure(const struct cfg *cfg, struct store *st, struct crawl_run_opts *op
 	crawl_signals();
 	rc = crawl_engine_run(e, st, w, q, opts, &stats) == 0 ? CLI_OK : CLI_RUNTIME;
 	lost = store_writer_stop(w, &stored);	/* first: it passes the last reports to q */
-	store_writer_stop(q, &qstored);		/* then q: its claim job points into e */
+	store_writer_stop(q, NULL);		/* then q: its claim job points into e */
 	crawl_engine_destroy(e);
 	printf("crawl: responses=%lld stored=%lld timeouts=%lld skipped=%lld visits=%lld "
 	    "seconds=%.1f rate=%.0f/s\n", stats.responses, stored, stats.timeouts, stats.skipped,

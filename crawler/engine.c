@@ -368,8 +368,8 @@ engine_claim_done(void *arg, int ok)
 
 /*
  * Keep the claimed list filled: start a claim whenever none is running,
- * take a finished one in once the list is used up. A failed claim puts the engine offline (it revisits
- * recent domains) until a later claim works.
+ * take a finished one in once the list is used up. A failed claim puts the
+ * engine offline (it revisits recent domains) until a later claim works.
  */
 static void
 engine_claim(struct crawl_engine *e, const struct crawl_run_opts *opts, int64_t now)

@@ -413,7 +413,8 @@ store_writer_stop(struct store_writer *w, long long *stored)
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->thread, NULL);
 	lost = w->queued + w->in_batch;
-	*stored = w->stored;
+	if (stored != NULL)
+		*stored = w->stored;
 	for (struct store_job *j = w->jobs_head, *next; j != NULL; j = next) {
 		next = j->next;
 		j->done(j->arg, 0);

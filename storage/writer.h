@@ -66,7 +66,8 @@ void store_writer_last_error(struct store_writer *w, char *buf, size_t len);
 
 /*
  * Flush everything, retrying for up to exit_timeout_ms, stop the thread and
- * free. *stored receives the responses stored over the writer's life.
+ * free. *stored (unless STORED is NULL: a jobs-only writer) receives the
+ * responses stored over the writer's life.
  * Returns the number that could not be stored (0 when all are in the
  * database).
  */
