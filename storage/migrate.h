@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 /* The schema this build of fluxwatch reads and writes. */
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 struct store;
 

@@ -160,8 +160,8 @@ writer_set_error(struct store_writer *w, const char *err)
 {
 	pthread_mutex_lock(&w->mu);
 	if (strcmp(w->last_error, err) != 0)
-		log_warnx("writer: %s; %lld responses kept in memory, retrying", err,
-		    w->queued + w->in_batch);
+		log_warnx("writer: %s; retrying, responses are kept in memory meanwhile "
+		    "(%lld so far)", err, w->queued + w->in_batch);
 	snprintf(w->last_error, sizeof(w->last_error), "%s", err);
 	pthread_mutex_unlock(&w->mu);
 }
@@ -197,7 +197,8 @@ writer_flush(struct store_writer *w)
 	w->in_batch -= n;
 	w->stored += n;
 	if (w->last_error[0] != '\0')
-		log_info("writer: database reachable again; stored %lld kept responses", n);
+		log_info("writer: database reachable again; stored the %lld responses kept "
+		    "in memory", n);
 	w->last_error[0] = '\0';
 	pthread_mutex_unlock(&w->mu);
 	return 0;

@@ -1,6 +1,8 @@
 # tests/tap.sh — TAP helpers for shell integration tests (sourced).
 # check "description" command...   runs the command; ok when it exits 0.
 # tap_done                          prints the plan; the exit status says all passed.
+# wait_until SECONDS command...     polls the command until it succeeds (0) or
+#                                   the deadline passes (1); FW_WAIT_SCALE stretches it
 tap_n=0
 tap_failed=0
 
@@ -10,6 +12,14 @@ check() {
 	local desc=$1
 	shift
 	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+wait_until() {
+	local end=$((SECONDS + $1 * ${FW_WAIT_SCALE:-1}))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.1
+	done
 }
 tap_skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 tap_done() { echo "1..$tap_n"; [ "$tap_failed" = 0 ]; }
