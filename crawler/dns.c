@@ -96,6 +96,26 @@ dns_rr_data(const ldns_rr *rr, struct dns_rr *out)
 }
 
 /*
+ * Where the record at POS must end by its RDLENGTH: 0 with *end, or -1.
+ * ldns reads fixed-size data (an A record's 4 octets) whatever the length
+ * field says and goes on from there, so a record whose data disagrees with
+ * its length would be kept, and the records after it read out of step.
+ */
+static int
+dns_rr_end(const unsigned char *buf, size_t len, size_t pos, size_t *end)
+{
+	ldns_rdf *owner = NULL;
+
+	if (ldns_wire2dname(&owner, buf, len, &pos) != LDNS_STATUS_OK)
+		return -1;
+	ldns_rdf_deep_free(owner);
+	if (pos + 10 > len)
+		return -1;
+	*end = pos + 10 + ((size_t)buf[pos + 8] << 8 | buf[pos + 9]);
+	return *end <= len ? 0 : -1;
+}
+
+/*
  * Only what is recorded is parsed: the header, the question (skipped) and
  * the answer section, one record at a time. The authority and additional
  * sections (the SOA of every NXDOMAIN and NODATA answer, the OPT record)
@@ -118,10 +138,16 @@ dns_parse(const unsigned char *buf, size_t len, struct dns_answer *out)
 	for (unsigned i = 0; i < qd + an && rc == 0; i++) {
 		ldns_rr *rr = NULL;
 		struct dns_rr *d;
+		size_t end = 0;
 
-		if (ldns_wire2rr(&rr, buf, len, &pos, i < qd ? LDNS_SECTION_QUESTION :
+		if ((i >= qd && dns_rr_end(buf, len, pos, &end) != 0) ||
+		    ldns_wire2rr(&rr, buf, len, &pos, i < qd ? LDNS_SECTION_QUESTION :
 		    LDNS_SECTION_ANSWER) != LDNS_STATUS_OK)
 			return -1;
+		if (i >= qd && pos != end) {
+			ldns_rr_free(rr);
+			return -1;
+		}
 		if (i >= qd && out->n == DNS_MAX_RECORDS)
 			out->dropped++;
 		else if (i >= qd) {

@@ -1,6 +1,7 @@
 /*
  * test_dns — response parsing: packets built with ldns (A, AAAA, NS, CNAME,
- * a hostile TXT), rcode and TC, the record bound, and malformed bytes.
+ * a hostile TXT), rcode and TC, the record bound, and malformed bytes (an
+ * address record whose length disagrees with its type).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -137,6 +138,36 @@ test_record_bound(void **state)
 	free(wire);
 }
 
+/*
+ * An address record whose RDLENGTH is not its type's size is malformed:
+ * ldns reads the 4 (16) octets and would go on inside the data.
+ */
+static void
+test_address_length(void **state)
+{
+	static const char *const a[] = { "x.example. 5 IN A 192.0.2.1", NULL };
+	static const char *const aaaa[] = { "x.example. 5 IN AAAA 2001:db8::1", NULL };
+	static const char *const *const sets[] = { a, aaaa };
+
+	(void)state;
+	for (size_t k = 0; k < 2; k++) {
+		for (int delta = -1; delta <= 1; delta += 2) {
+			size_t len;
+			uint8_t *wire = build("x.example.", LDNS_RCODE_NOERROR, 0, sets[k], &len);
+			uint8_t *bad = calloc(1, len + 1);
+			size_t rdlen_at = len - (k == 0 ? 4 : 16) - 2;
+
+			assert_int_equal(dns_parse(wire, len, &ans), 0);
+			assert_int_equal(ans.n, 1);
+			memcpy(bad, wire, len);
+			bad[rdlen_at + 1] = (uint8_t)(bad[rdlen_at + 1] + delta);
+			assert_int_equal(dns_parse(bad, len + (delta > 0), &ans), -1);
+			free(bad);
+			free(wire);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -146,6 +177,7 @@ main(void)
 		cmocka_unit_test(test_ttl_top_bit),
 		cmocka_unit_test(test_rcode_and_tc),
 		cmocka_unit_test(test_record_bound),
+		cmocka_unit_test(test_address_length),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
