@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "crawler/crawl_cmd.h"
 #include "crawler/engine.h"
+#include "crawler/vantage.h"
 #include "storage/store.h"
 #include "storage/store_cmd.h"
 #include "storage/writer.h"
@@ -58,6 +59,19 @@ crawl_db_now(struct store *st, char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * With no resolvers configured (an empty file, a failed copy), the crawl
+ * measures through whatever the host uses: say which, and from where.
+ */
+static void
+crawl_say_system_resolver(const struct cfg *cfg, const struct vantage *v)
+{
+	log_warnx("crawl: %s configures no resolvers; measuring through the system resolver "
+	    "%s port %d (c-ares's first nameserver from /etc/resolv.conf)",
+	    cfg->path != NULL ? cfg->path : "the built-in default configuration",
+	    vantage_address(v), vantage_port(v));
+}
+
 static int
 crawl_measure(const struct cfg *cfg, struct store *st, struct crawl_run_opts *opts)
 {
@@ -83,6 +97,8 @@ crawl_measure(const struct cfg *cfg, struct store *st, struct crawl_run_opts *op
 			store_writer_stop(w, &stored);
 		return CLI_RUNTIME;
 	}
+	if (cfg->n_resolvers == 0)
+		crawl_say_system_resolver(cfg, crawl_engine_vantage(e, 0));
 	crawl_signals();
 	rc = crawl_engine_run(e, st, w, q, opts, &stats) == 0 ? CLI_OK : CLI_RUNTIME;
 	lost = store_writer_stop(w, &stored);	/* first: it passes the last reports to q */

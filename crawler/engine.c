@@ -766,6 +766,12 @@ crawl_engine_destroy(struct crawl_engine *e)
 	free(e);
 }
 
+const struct vantage *
+crawl_engine_vantage(const struct crawl_engine *e, size_t i)
+{
+	return i < e->n ? e->v[i] : NULL;
+}
+
 int
 crawl_engine_register(struct crawl_engine *e, struct store *st, char *err, size_t errlen)
 {

@@ -48,6 +48,9 @@ struct crawl_stats {
 struct crawl_engine *crawl_engine_create(const struct cfg *cfg, char *err, size_t errlen);
 void crawl_engine_destroy(struct crawl_engine *e);
 
+/* Vantage I (below the number of resolvers, or 0 for the system one). Borrowed. */
+const struct vantage *crawl_engine_vantage(const struct crawl_engine *e, size_t i);
+
 /* Record each vantage in the vantages table and learn its id. 0 or -1 with err. */
 int crawl_engine_register(struct crawl_engine *e, struct store *st, char *err, size_t errlen);
 
