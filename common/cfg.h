@@ -59,6 +59,7 @@ struct cfg_crawl {
 	int64_t exit_timeout_ms;
 	int64_t progress_interval_ms;
 	int coalesce_us;
+	char *quarantine_dir;	/* where refused batches are saved */
 };
 
 struct cfg_schedule {

@@ -75,6 +75,8 @@ static const struct cfg_field crawl_fields[] = {
 	    "how often the progress line on a terminal is refreshed"),
 	INT(struct cfg_crawl, coalesce_us, 0, 100000, "100",
 	    "microseconds the loop waits for more answers when busy and woken for a few (0 = off)"),
+	STR(struct cfg_crawl, quarantine_dir, ".",
+	    "folder for batches the database refuses for their data (0600 psql scripts)"),
 	END
 };
 

@@ -72,19 +72,41 @@ crawl_say_system_resolver(const struct cfg *cfg, const struct vantage *v)
 	    vantage_address(v), vantage_port(v));
 }
 
+/* The summary line, and what was not stored: 0, or -1 when some responses were not. */
+static int
+crawl_summary(const struct crawl_stats *stats, const struct store_writer_totals *totals,
+    long long lost)
+{
+	printf("crawl: responses=%lld stored=%lld timeouts=%lld skipped=%lld visits=%lld "
+	    "seconds=%.1f rate=%.0f/s", stats->responses, totals->stored, stats->timeouts,
+	    stats->skipped, stats->visits, stats->seconds,
+	    stats->seconds > 0 ? stats->responses / stats->seconds : 0.0);
+	if (totals->quarantined > 0)
+		printf(" quarantined=%lld", totals->quarantined);
+	putchar('\n');
+	fflush(stdout);
+	if (totals->quarantined > 0)
+		log_warnx("crawl: the database refused %lld responses; they are in the quarantine "
+		    "files named above", totals->quarantined);
+	if (lost > 0)
+		log_warnx("crawl: %lld responses could not be stored before exit_timeout", lost);
+	return totals->quarantined > 0 || lost > 0 ? -1 : 0;
+}
+
 static int
 crawl_measure(const struct cfg *cfg, struct store *st, struct crawl_run_opts *opts)
 {
 	const struct store_writer_cfg wcfg = { cfg->database.conninfo, cfg->crawl.batch_rows,
 		cfg->crawl.flush_interval_ms, cfg->schedule.partition_span_ms,
-		cfg->schedule.retention_ms, cfg->crawl.exit_timeout_ms };
+		cfg->schedule.retention_ms, cfg->crawl.exit_timeout_ms, cfg->crawl.quarantine_dir };
 	const struct store_writer_cfg qcfg = { cfg->database.conninfo, 1,
-		cfg->crawl.flush_interval_ms, 0, CFG_FOREVER, cfg->crawl.exit_timeout_ms };
+		cfg->crawl.flush_interval_ms, 0, CFG_FOREVER, cfg->crawl.exit_timeout_ms, NULL };
 	char err[STORE_ERRLEN];
 	struct crawl_engine *e;
 	struct store_writer *w = NULL, *q = NULL;
 	struct crawl_stats stats;
-	long long stored = 0, lost;
+	struct store_writer_totals totals = { 0, 0 };
+	long long lost;
 	int rc;
 
 	if ((e = crawl_engine_create(cfg, err, sizeof(err))) == NULL ||
@@ -94,25 +116,17 @@ crawl_measure(const struct cfg *cfg, struct store *st, struct crawl_run_opts *op
 		log_warnx("crawl: %s", err);
 		crawl_engine_destroy(e);
 		if (w != NULL)
-			store_writer_stop(w, &stored);
+			store_writer_stop(w, NULL);
 		return CLI_RUNTIME;
 	}
 	if (cfg->n_resolvers == 0)
 		crawl_say_system_resolver(cfg, crawl_engine_vantage(e, 0));
 	crawl_signals();
 	rc = crawl_engine_run(e, st, w, q, opts, &stats) == 0 ? CLI_OK : CLI_RUNTIME;
-	lost = store_writer_stop(w, &stored);	/* first: it passes the last reports to q */
+	lost = store_writer_stop(w, &totals);	/* first: it passes the last reports to q */
 	store_writer_stop(q, NULL);		/* then q: its claim job points into e */
 	crawl_engine_destroy(e);
-	printf("crawl: responses=%lld stored=%lld timeouts=%lld skipped=%lld visits=%lld "
-	    "seconds=%.1f rate=%.0f/s\n", stats.responses, stored, stats.timeouts, stats.skipped,
-	    stats.visits, stats.seconds, stats.seconds > 0 ? stats.responses / stats.seconds : 0.0);
-	fflush(stdout);
-	if (lost > 0) {
-		log_warnx("crawl: %lld responses could not be stored before exit_timeout", lost);
-		return CLI_RUNTIME;
-	}
-	return rc;
+	return crawl_summary(&stats, &totals, lost) != 0 ? CLI_RUNTIME : rc;
 }
 
 static int

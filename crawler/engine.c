@@ -621,7 +621,9 @@ engine_release(struct crawl_engine *e, struct store *st)
 
 	while (atomic_load(&e->claim->state) == CLAIM_RUNNING && spins++ < 3000)
 		nanosleep(&pause, NULL);
-	if (atomic_load(&e->claim->state) == CLAIM_READY &&
+	if (store_reconnect(st, err, sizeof(err)) != 0)	/* lost during an outage */
+		log_warnx("crawl: returning unvisited domains to the queue: %s", err);
+	else if (atomic_load(&e->claim->state) == CLAIM_READY &&
 	    sched_release(st, e->claim->items, e->claim->n, err, sizeof(err)) != 0)
 		log_warnx("crawl: returning unvisited domains to the queue: %s", err);
 	if (sched_release(st, e->claimed + e->next_claim, e->n_claimed - e->next_claim,

@@ -17,6 +17,12 @@
 #define OBS_BADRESP (-3)
 #define OBS_ERROR (-4)
 
+/* The columns an obs fills, in the order the writer and the quarantine send them. */
+#define OBS_RESPONSE_COLUMNS "domain_id, observed_at, vantage_id, qtype, rcode, " \
+	"answer_count, flags, latency_us, qname"
+#define OBS_ANSWER_COLUMNS "domain_id, observed_at, vantage_id, qtype, rrtype, ttl, addr, " \
+	"target, qname"
+
 #define OBS_FLAG_TC 1
 #define OBS_FLAG_TCP 2
 

@@ -14,7 +14,62 @@
 
 struct store {
 	PGconn *conn;
+	enum store_fault fault;
+	char sqlstate[6];
 };
+
+/* SQLSTATE classes worth a retry on a new connection. */
+static int
+store_transient_class(const char *sqlstate)
+{
+	static const char *const classes[] = { "08", "40", "53", "57", NULL };
+
+	for (size_t i = 0; classes[i] != NULL; i++)
+		if (strncmp(sqlstate, classes[i], 2) == 0)
+			return 1;
+	return 0;
+}
+
+void
+store_note_failure(struct store *st, const PGresult *res)
+{
+	const char *state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	snprintf(st->sqlstate, sizeof(st->sqlstate), "%s", state != NULL ? state : "");
+	st->fault = state == NULL || PQstatus(st->conn) != CONNECTION_OK ||
+	    store_transient_class(state) ? STORE_FAULT_TRANSIENT : STORE_FAULT_PERMANENT;
+}
+
+void
+store_note_data_failure(struct store *st)
+{
+	st->sqlstate[0] = '\0';
+	st->fault = STORE_FAULT_PERMANENT;
+}
+
+int
+store_reconnect(struct store *st, char *err, size_t errlen)
+{
+	if (PQstatus(st->conn) == CONNECTION_OK)
+		return 0;
+	PQreset(st->conn);
+	if (PQstatus(st->conn) == CONNECTION_OK)
+		return 0;
+	store_errmsg("database", PQerrorMessage(st->conn), err, errlen);
+	return -1;
+}
+
+enum store_fault
+store_fault(const struct store *st)
+{
+	return st->fault;
+}
+
+const char *
+store_sqlstate(const struct store *st)
+{
+	return st->sqlstate;
+}
 
 void
 store_errmsg(const char *what, const char *pqmsg, char *err, size_t errlen)
@@ -75,17 +130,12 @@ PGresult *
 store_query(struct store *st, const char *sql, int nparams, const char *const *params,
     char *err, size_t errlen)
 {
-	PGresult *res;
-	ExecStatusType s;
-
-	/* a connection lost to a server restart is re-established here, once per query */
-	if (PQstatus(st->conn) == CONNECTION_BAD)
-		PQreset(st->conn);
-	res = PQexecParams(st->conn, sql, nparams, NULL, params, NULL, NULL, 0);
-	s = PQresultStatus(res);
+	PGresult *res = PQexecParams(st->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	ExecStatusType s = PQresultStatus(res);
 
 	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
 		return res;
+	store_note_failure(st, res);
 	store_errmsg("database", res != NULL ? PQresultErrorMessage(res) :
 	    PQerrorMessage(st->conn), err, errlen);
 	PQclear(res);
@@ -111,6 +161,7 @@ store_exec_script(struct store *st, const char *sql, char *err, size_t errlen)
 	ExecStatusType s = PQresultStatus(res);
 
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+		store_note_failure(st, res);
 		store_errmsg("database", res != NULL ? PQresultErrorMessage(res) :
 		    PQerrorMessage(st->conn), err, errlen);
 		PQclear(res);

@@ -39,8 +39,31 @@ void store_close(struct store *st);
 PGconn *store_conn(struct store *st);
 
 /*
+ * What the last failure on ST was. TRANSIENT: the connection or the server
+ * (SQLSTATE classes 08, 40, 53, 57, or no answer at all): worth retrying
+ * on a new connection. PERMANENT: the server refused the statement or its
+ * data; sending the same again fails the same way.
+ */
+enum store_fault { STORE_FAULT_NONE, STORE_FAULT_TRANSIENT, STORE_FAULT_PERMANENT };
+enum store_fault store_fault(const struct store *st);
+
+/* The SQLSTATE of the last failure on ST ("" when there was none). Borrowed. */
+const char *store_sqlstate(const struct store *st);
+
+/* Record a failure of ST from RES (NULL: none came back); used by store_copy. */
+void store_note_failure(struct store *st, const PGresult *res);
+
+/* Record a permanent failure of ST caused by data refused before sending. */
+void store_note_data_failure(struct store *st);
+
+/* Open a new connection in place of a lost one (a no-op when it is fine): 0 or -1 with err. */
+int store_reconnect(struct store *st, char *err, size_t errlen);
+
+/*
  * Run SQL with text parameters (NULL entries are SQL NULL). Returns the
- * result on success (caller PQclear()s it), or NULL with err filled.
+ * result on success (caller PQclear()s it), or NULL with err filled and
+ * store_fault() set. A lost connection stays lost: the caller decides
+ * whether to open a new one.
  */
 PGresult *store_query(struct store *st, const char *sql, int nparams,
     const char *const *params, char *err, size_t errlen);
@@ -71,6 +94,9 @@ struct store_copy;
 /* Begin "COPY ... FROM STDIN" (SQL given whole). NULL with err on failure. */
 struct store_copy *store_copy_begin(struct store *st, const char *sql,
     char *err, size_t errlen);
+
+/* VAL's LEN octets as a COPY text field into DST (room for 2 x LEN): octets written. */
+size_t store_copy_escape(char *dst, const char *val, size_t len);
 
 /* Append one field (NULL = SQL NULL) of LEN octets; fields end with store_copy_end_row. */
 int store_copy_field(struct store_copy *cp, const char *val, size_t len);

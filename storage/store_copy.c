@@ -24,12 +24,14 @@
 #define STORE_PG_AF_INET6 3
 
 struct store_copy {
+	struct store *st;
 	PGconn *conn;
 	char *buf;
 	size_t len;
 	int fields;		/* fields in the current text row */
 	int binary;
 	int failed;
+	int sent_failed;	/* libpq could not send: the connection, not the data */
 	char err[STORE_ERRLEN];
 };
 
@@ -41,6 +43,7 @@ store_copy_start(struct store *st, const char *sql, int binary, char *err, size_
 	PGresult *res = PQexec(conn, sql);
 
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		store_note_failure(st, res);
 		store_errmsg("database", PQresultErrorMessage(res), err, errlen);
 		PQclear(res);
 		return NULL;
@@ -54,6 +57,7 @@ store_copy_start(struct store *st, const char *sql, int binary, char *err, size_
 		snprintf(err, errlen, "database: out of memory");
 		return NULL;
 	}
+	cp->st = st;
 	cp->conn = conn;
 	cp->binary = binary;
 	return cp;
@@ -86,7 +90,7 @@ store_copy_flush(struct store_copy *cp)
 		return cp->failed ? -1 : 0;
 	if (PQputCopyData(cp->conn, cp->buf, (int)cp->len) != 1) {
 		store_errmsg("database", PQerrorMessage(cp->conn), cp->err, sizeof(cp->err));
-		cp->failed = 1;
+		cp->failed = cp->sent_failed = 1;
 		return -1;
 	}
 	cp->len = 0;
@@ -109,6 +113,30 @@ store_copy_reserve(struct store_copy *cp, size_t n)
 	return 0;
 }
 
+size_t
+store_copy_escape(char *dst, const char *val, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = val[i], esc = 0;
+
+		switch (c) {
+		case '\\': esc = '\\'; break;
+		case '\t': esc = 't'; break;
+		case '\n': esc = 'n'; break;
+		case '\r': esc = 'r'; break;
+		default: break;
+		}
+		if (esc != 0) {
+			dst[n++] = '\\';
+			c = esc;
+		}
+		dst[n++] = c;
+	}
+	return n;
+}
+
 int
 store_copy_field(struct store_copy *cp, const char *val, size_t len)
 {
@@ -123,22 +151,7 @@ store_copy_field(struct store_copy *cp, const char *val, size_t len)
 		cp->len += 2;
 		return 0;
 	}
-	for (size_t i = 0; i < len; i++) {
-		char c = val[i], esc = 0;
-
-		switch (c) {
-		case '\\': esc = '\\'; break;
-		case '\t': esc = 't'; break;
-		case '\n': esc = 'n'; break;
-		case '\r': esc = 'r'; break;
-		default: break;
-		}
-		if (esc != 0) {
-			cp->buf[cp->len++] = '\\';
-			c = esc;
-		}
-		cp->buf[cp->len++] = c;
-	}
+	cp->len += store_copy_escape(cp->buf + cp->len, val, len);
 	return 0;
 }
 
@@ -249,12 +262,17 @@ store_copy_finish(struct store_copy *cp, int abort, char *err, size_t errlen)
 		rc = -1;
 	while ((res = PQgetResult(conn)) != NULL) {
 		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0 && !cp->failed) {
+			store_note_failure(cp->st, res);
 			store_errmsg("database", PQresultErrorMessage(res), cp->err,
 			    sizeof(cp->err));
-			rc = -1;
+			rc = -2;
 		}
 		PQclear(res);
 	}
+	if (rc == -1 || cp->sent_failed)
+		store_note_failure(cp->st, NULL);	/* the connection failed us */
+	else if (cp->failed)
+		store_note_data_failure(cp->st);	/* a field we could not send */
 	if (cp->failed || rc != 0 || abort) {
 		snprintf(err, errlen, "%s", cp->err[0] != '\0' ? cp->err : "database: COPY aborted");
 		rc = -1;

@@ -20,6 +20,7 @@
 #include "common/cfg.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "storage/quarantine.h"
 #include "storage/store.h"
 #include "storage/writer.h"
 
@@ -37,6 +38,7 @@ struct store_writer {
 	long long queued;		/* responses in the queue, under mu */
 	long long in_batch;		/* responses taken by the thread, not yet stored */
 	long long stored;
+	long long quarantined;		/* responses saved to quarantine files */
 	int stopping;
 	struct store_job *jobs_head, *jobs_tail;	/* jobs queued, under mu */
 	char last_error[STORE_ERRLEN];
@@ -45,6 +47,8 @@ struct store_writer {
 	struct store *st;
 	struct obs *batch, *batch_tail;
 	int64_t next_maint_ms;
+	int quarantining;		/* the batch being let go went to a file */
+	char *quarantine_dir;
 };
 
 static int64_t
@@ -81,9 +85,8 @@ writer_key(struct store_copy *cp, const struct obs *o, int nfields)
 static int
 writer_copy_responses(struct store *st, const struct obs *batch, char *err, size_t errlen)
 {
-	struct store_copy *cp = store_copy_begin_binary(st, "COPY responses (domain_id, "
-	    "observed_at, vantage_id, qtype, rcode, answer_count, flags, latency_us, qname) "
-	    "FROM STDIN WITH (FORMAT binary)", err, errlen);
+	struct store_copy *cp = store_copy_begin_binary(st, "COPY responses ("
+	    OBS_RESPONSE_COLUMNS ") FROM STDIN WITH (FORMAT binary)", err, errlen);
 	int bad = 0;
 
 	if (cp == NULL)
@@ -98,9 +101,8 @@ writer_copy_responses(struct store *st, const struct obs *batch, char *err, size
 static int
 writer_copy_answers(struct store *st, const struct obs *batch, char *err, size_t errlen)
 {
-	struct store_copy *cp = store_copy_begin_binary(st, "COPY answers (domain_id, "
-	    "observed_at, vantage_id, qtype, rrtype, ttl, addr, target, qname) "
-	    "FROM STDIN WITH (FORMAT binary)", err, errlen);
+	struct store_copy *cp = store_copy_begin_binary(st, "COPY answers ("
+	    OBS_ANSWER_COLUMNS ") FROM STDIN WITH (FORMAT binary)", err, errlen);
 	int bad = 0;
 
 	if (cp == NULL)
@@ -166,7 +168,37 @@ writer_set_error(struct store_writer *w, const char *err)
 	pthread_mutex_unlock(&w->mu);
 }
 
-/* Write the current batch (connecting first if needed). 0 when stored. */
+/*
+ * The database refused the batch for what it holds (REASON): write it to a
+ * quarantine file and let it go. 0, or -1 when the file could not be
+ * written (the batch is kept and retried, as after any failure).
+ */
+static int
+writer_quarantine(struct store_writer *w, char *reason)
+{
+	char path[4096], err[STORE_ERRLEN], why[STORE_ERRLEN + 16];
+	long long n = 0;
+
+	for (const struct obs *o = w->batch; o != NULL; o = o->next)
+		n++;
+	snprintf(why, sizeof(why), "SQLSTATE %s: %s",
+	    store_sqlstate(w->st)[0] != '\0' ? store_sqlstate(w->st) : "(none)", reason);
+	for (char *c = why; *c != '\0'; c++)	/* the server's CONTEXT lines: one log line */
+		if (*c == '\n')
+			*c = ' ';
+	if (quarantine_write(w->cfg.quarantine_dir, w->batch, why, path, sizeof(path),
+	    err, sizeof(err)) != 0) {
+		snprintf(reason, STORE_ERRLEN, "batch refused (%.200s) and not quarantined: %.200s",
+		    why, err);
+		return -1;
+	}
+	log_warnx("writer: the database refused a batch of %lld responses (%s); saved to %s "
+	    "(load it with: psql -1 -v ON_ERROR_STOP=1 -f %s)", n, why, path, path);
+	w->quarantining = 1;
+	return 0;
+}
+
+/* Write the current batch (connecting first if needed). 0 when stored or quarantined. */
 static int
 writer_flush(struct store_writer *w)
 {
@@ -176,14 +208,19 @@ writer_flush(struct store_writer *w)
 	if (w->st == NULL && (w->st = store_open(w->conninfo, err, sizeof(err))) == NULL)
 		goto fail;
 	if (w->cfg.partition_span_ms > 0 && writer_now_ms() >= w->next_maint_ms) {
-		if (writer_maintain(w, err, sizeof(err)) != 0)
-			goto fail;
+		if (writer_maintain(w, err, sizeof(err)) != 0) {
+			if (store_fault(w->st) != STORE_FAULT_PERMANENT)
+				goto fail;
+			log_warnx("writer: partition upkeep refused: %s; rows go to the default "
+			    "partitions meanwhile", err);
+		}
 		w->next_maint_ms = writer_now_ms() + (w->cfg.partition_span_ms / 4 < WRITER_MAINT_MS ?
 		    w->cfg.partition_span_ms / 4 : WRITER_MAINT_MS);
 	}
 	if (w->batch == NULL)
 		return 0;
-	if (writer_write(w, err, sizeof(err)) != 0)
+	if (writer_write(w, err, sizeof(err)) != 0 &&
+	    (store_fault(w->st) != STORE_FAULT_PERMANENT || writer_quarantine(w, err) != 0))
 		goto fail;
 	while (w->batch != NULL) {
 		struct obs *o = w->batch;
@@ -195,7 +232,11 @@ writer_flush(struct store_writer *w)
 	w->batch_tail = NULL;
 	pthread_mutex_lock(&w->mu);
 	w->in_batch -= n;
-	w->stored += n;
+	if (w->quarantining)
+		w->quarantined += n;
+	else
+		w->stored += n;
+	w->quarantining = 0;
 	if (w->last_error[0] != '\0')
 		log_info("writer: database reachable again; stored the %lld responses kept "
 		    "in memory", n);
@@ -313,13 +354,18 @@ store_writer_start(const struct store_writer_cfg *cfg, char *err, size_t errlen)
 {
 	struct store_writer *w = calloc(1, sizeof(*w));
 
-	if (w == NULL || (w->conninfo = strdup(cfg->conninfo)) == NULL) {
+	if (w == NULL || (w->conninfo = strdup(cfg->conninfo)) == NULL ||
+	    (w->quarantine_dir = strdup(cfg->quarantine_dir != NULL ? cfg->quarantine_dir : "."))
+	    == NULL) {
+		if (w != NULL)
+			free(w->conninfo);
 		free(w);
 		snprintf(err, errlen, "writer: out of memory");
 		return NULL;
 	}
 	w->cfg = *cfg;
 	w->cfg.conninfo = w->conninfo;
+	w->cfg.quarantine_dir = w->quarantine_dir;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
@@ -327,6 +373,7 @@ store_writer_start(const struct store_writer_cfg *cfg, char *err, size_t errlen)
 		pthread_mutex_destroy(&w->mu);
 		pthread_cond_destroy(&w->cv);
 		free(w->conninfo);
+		free(w->quarantine_dir);
 		free(w);
 		return NULL;
 	}
@@ -404,7 +451,7 @@ writer_free_list(struct obs *o)
 }
 
 long long
-store_writer_stop(struct store_writer *w, long long *stored)
+store_writer_stop(struct store_writer *w, struct store_writer_totals *totals)
 {
 	long long lost;
 
@@ -414,8 +461,10 @@ store_writer_stop(struct store_writer *w, long long *stored)
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->thread, NULL);
 	lost = w->queued + w->in_batch;
-	if (stored != NULL)
-		*stored = w->stored;
+	if (totals != NULL) {
+		totals->stored = w->stored;
+		totals->quarantined = w->quarantined;
+	}
 	for (struct store_job *j = w->jobs_head, *next; j != NULL; j = next) {
 		next = j->next;
 		j->done(j->arg, 0);
@@ -426,6 +475,7 @@ store_writer_stop(struct store_writer *w, long long *stored)
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
 	free(w->conninfo);
+	free(w->quarantine_dir);
 	free(w);
 	return lost;
 }

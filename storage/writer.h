@@ -8,7 +8,11 @@
  * unreachable, batches stay queued and the thread reconnects with backoff;
  * the crawler reads store_writer_pending() and stops starting new work
  * when it reaches buffer_rows (back-pressure), so nothing counted is
- * dropped. Partitions for the observation tables are created ahead here.
+ * dropped. Only transient failures (store_fault()) are retried: a batch
+ * the server refuses for its data goes to a quarantine file
+ * (storage/quarantine.h), is logged with its SQLSTATE and the file's name,
+ * and the writer goes on. Partitions for the observation tables are
+ * created ahead here.
  *
  * Jobs let the crawler use the same connection without waiting for it:
  * a job runs in the writer's thread after the observations queued before
@@ -43,6 +47,7 @@ struct store_writer_cfg {
 	int64_t partition_span_ms;	/* 0: a jobs-only writer, no partition upkeep */
 	int64_t retention_ms;		/* CFG_FOREVER = keep everything */
 	int64_t exit_timeout_ms;	/* how long stop keeps retrying */
+	const char *quarantine_dir;	/* batches the database refuses go here (NULL: ".") */
 };
 
 /* Start the thread. NULL with err on failure (nothing started). */
@@ -64,13 +69,18 @@ long long store_writer_stored(struct store_writer *w);
 /* Last database error seen by the thread (copied into buf), "" when none. */
 void store_writer_last_error(struct store_writer *w, char *buf, size_t len);
 
+struct store_writer_totals {
+	long long stored;	/* responses committed over the writer's life */
+	long long quarantined;	/* responses refused and saved to quarantine files */
+};
+
 /*
  * Flush everything, retrying for up to exit_timeout_ms, stop the thread and
- * free. *stored (unless STORED is NULL: a jobs-only writer) receives the
- * responses stored over the writer's life.
- * Returns the number that could not be stored (0 when all are in the
- * database).
+ * free. *totals (unless TOTALS is NULL: a jobs-only writer) receives what
+ * became of the responses over the writer's life.
+ * Returns the number that could be neither stored nor quarantined (0 when
+ * every one is in the database or a quarantine file).
  */
-long long store_writer_stop(struct store_writer *w, long long *stored);
+long long store_writer_stop(struct store_writer *w, struct store_writer_totals *totals);
 
 #endif
