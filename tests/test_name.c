@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "scheduler/name.h"
+#include "common/name.h"
 
 struct row {
 	const char *in;

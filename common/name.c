@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scheduler/name.h"
+#include "common/name.h"
 
 const char *
 name_strerror(enum name_status st)
