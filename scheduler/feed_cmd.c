@@ -58,15 +58,17 @@ feed_apply(struct store *st, const struct feed_job *j, struct store_feed_fetch *
 	rec->entries = fs.entries;
 	rec->ip_skipped = fs.ip_skipped;
 	rec->rejected = fs.rejected;
-	too_bad = fs.rejected * 100 > (long long)f->reject_limit * (fs.entries > 0 ? fs.entries : 0) ||
-	    (fs.entries == 0 && j->len > 0 && fs.ignored == 0 && fs.rejected > 0);
+	/* like a loader's file: no entry at all (an empty body) is a failure, not news */
+	too_bad = fs.entries == 0 || fs.rejected * 100 > (long long)f->reject_limit * fs.entries;
 	if (rc != 0 || too_bad) {
 		store_import_finish(im, 1, &ist, err, errlen);
-		if (too_bad)
+		if (rc != 0)
+			snprintf(err, errlen, "cannot parse the body");
+		else if (fs.entries == 0)
+			snprintf(err, errlen, "no entries in the body (%zu bytes)", j->len);
+		else
 			snprintf(err, errlen, "%lld of %lld entries invalid (reject_limit %d%%)",
 			    fs.rejected, fs.entries, f->reject_limit);
-		else
-			snprintf(err, errlen, "cannot parse the body");
 		return -1;
 	}
 	if (store_import_finish(im, 0, &ist, err, errlen) != 0)
