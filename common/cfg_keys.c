@@ -94,6 +94,8 @@ static const struct cfg_field schedule_fields[] = {
 	{ "retention", CFG_K_WATCH, offsetof(struct cfg_schedule, retention_ms), 0,
 	  36500 * DAY_MS, "forever", "drop observation partitions older than this",
 	  NULL, 0, 0 },
+	DUR(struct cfg_schedule, feed_lock_stale_ms, "feed_lock_stale", 0, 365 * DAY_MS, "1h",
+	    "feed refresh exits 1 naming the holder when the refresh lock is held longer"),
 	END
 };
 

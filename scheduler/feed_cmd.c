@@ -1,9 +1,11 @@
 /*
  * feed_cmd — refresh the due (or named) feeds.
  *
- * Cron-safe: one refresh at a time per database (a session advisory lock);
- * a second one waits up to FEED_LOCK_WAIT_MS, then says another refresh is
- * running and exits 0. Every feed is fetched in parallel, then applied in
+ * Cron-safe: one refresh at a time per database (a session advisory lock,
+ * its session named after the refresh); a second one waits up to
+ * FEED_LOCK_WAIT_MS, then says another refresh is running and exits 0 -
+ * unless the holder has held the lock longer than schedule.feed_lock_stale:
+ * then it names the holder and its age and exits 1, so cron mails someone. Every feed is fetched in parallel, then applied in
  * its own transaction: a feed that fails (transfer, HTTP status, size,
  * too many invalid entries) is reported by name, changes nothing, and the
  * others go on. The exit code is 1 when any feed failed, so cron mails it.
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "scheduler/feed_cmd.h"
@@ -108,9 +111,67 @@ feed_handle(struct store *st, struct feed_job *j)
 	return failed ? -1 : 0;
 }
 
-/* Take the refresh lock, waiting briefly. 1 taken, 0 busy, -1 error. */
+/*
+ * The lock's holder, when it has held the lock longer than STALE_MS: its
+ * session started when it took the lock (a refresh takes it as it
+ * connects). 1 stale (reported), 0 not, or no holder seen, -1 error.
+ */
 static int
-feed_lock(struct store *st)
+feed_lock_stale(struct store *st, int64_t stale_ms)
+{
+	char err[STORE_ERRLEN], ms[24];
+	const char *p[1] = { ms };
+	PGresult *res;
+	int stale;
+
+	snprintf(ms, sizeof(ms), "%lld", (long long)stale_ms);
+	res = store_query(st, "SELECT coalesce(nullif(a.application_name, ''), 'an unnamed session'), "
+	    "a.pid, coalesce(host(a.client_addr), 'local socket'), "
+	    "date_trunc('second', now() - a.backend_start)::text, "
+	    "($1::bigint * interval '1 millisecond')::text "
+	    "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+	    "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+	    "AND l.classid = (" FEED_LOCK_KEY "::bigint >> 32)::oid "
+	    "AND l.objid = (" FEED_LOCK_KEY "::bigint & 4294967295)::oid "
+	    "AND now() - a.backend_start > $1::bigint * interval '1 millisecond'", 1, p,
+	    err, sizeof(err));
+	if (res == NULL) {
+		log_warnx("feed refresh: %s", err);
+		return -1;
+	}
+	stale = PQntuples(res) > 0;
+	if (stale)
+		log_warnx("feed refresh: the refresh lock has been held for %s by \"%s\" "
+		    "(server pid %s, %s), longer than schedule.feed_lock_stale (%s); nothing done",
+		    PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
+		    PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 4));
+	PQclear(res);
+	return stale;
+}
+
+/*
+ * Name this session after the refresh, so a later one can say who holds the
+ * lock (the server keeps the first 63 octets).
+ */
+static void
+feed_lock_name(struct store *st)
+{
+	char name[128], host[64] = "", err[STORE_ERRLEN];
+	const char *p[1] = { name };
+
+	gethostname(host, sizeof(host) - 1);
+	snprintf(name, sizeof(name), "fluxwatch feed refresh, pid %ld on %s", (long)getpid(), host);
+	if (store_exec(st, "SELECT set_config('application_name', $1, false)", 1, p, err,
+	    sizeof(err)) != 0)
+		log_warnx("feed refresh: %s", err);
+}
+
+/*
+ * Take the refresh lock, waiting briefly. 1 taken, 0 busy, -2 held longer
+ * than STALE_MS (reported), -1 error.
+ */
+static int
+feed_lock(struct store *st, int64_t stale_ms)
 {
 	char err[STORE_ERRLEN];
 	struct timespec pause = { 0, 200 * 1000000 };
@@ -118,7 +179,7 @@ feed_lock(struct store *st)
 	for (int waited = 0; waited <= FEED_LOCK_WAIT_MS; waited += 200) {
 		PGresult *res = store_query(st, "SELECT pg_try_advisory_lock(" FEED_LOCK_KEY ")",
 		    0, NULL, err, sizeof(err));
-		int got;
+		int got, stale;
 
 		if (res == NULL) {
 			log_warnx("feed refresh: %s", err);
@@ -126,8 +187,12 @@ feed_lock(struct store *st)
 		}
 		got = PQgetvalue(res, 0, 0)[0] == 't';
 		PQclear(res);
-		if (got)
+		if (got) {
+			feed_lock_name(st);
 			return 1;
+		}
+		if ((stale = feed_lock_stale(st, stale_ms)) != 0)
+			return stale > 0 ? -2 : -1;
 		nanosleep(&pause, NULL);
 	}
 	return 0;
@@ -187,7 +252,7 @@ feed_refresh(const struct cfg *cfg, char **names, int n_names)
 		rc = CLI_RUNTIME;
 		goto done;
 	}
-	if ((lock = feed_lock(st)) <= 0) {
+	if ((lock = feed_lock(st, cfg->schedule.feed_lock_stale_ms)) <= 0) {
 		if (lock == 0)
 			printf("feed refresh: another refresh is running; nothing done\n");
 		rc = lock == 0 ? CLI_OK : CLI_RUNTIME;
@@ -236,5 +301,6 @@ const struct cli_verb feed_cmd_feed = {
 	"Fetch the feeds that are due (or the named ones) in parallel and add their\n"
 	"domains. Unchanged feeds cost a 304. A failing feed is reported by name and\n"
 	"changes nothing; the exit code is 1 when any feed failed. Safe to run from\n"
-	"cron: a second refresh at the same time waits briefly, then exits 0."
+	"cron: a second refresh at the same time waits briefly, then exits 0, or 1\n"
+	"when the lock has been held longer than schedule.feed_lock_stale."
 };
