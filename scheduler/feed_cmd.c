@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/url.h"
 #include "scheduler/feed_cmd.h"
 #include "scheduler/feed_fetch.h"
 #include "scheduler/feed_parse.h"
@@ -80,6 +81,17 @@ feed_apply(struct store *st, const struct feed_job *j, struct store_feed_fetch *
 	return 0;
 }
 
+/* Report a failed feed by name, with its URL as it may be printed (credentials masked). */
+static void
+feed_log_failure(const struct cfg_feed *f, const char *why)
+{
+	char *url = url_mask(f->url);
+
+	log_warnx("feed %s: failed: %s (%s); nothing changed", f->name, why,
+	    url != NULL ? url : "URL not shown: out of memory");
+	free(url);
+}
+
 /* Apply and record one job; prints its line. Returns 0, or -1 when the feed failed. */
 static int
 feed_handle(struct store *st, struct feed_job *j)
@@ -101,7 +113,7 @@ feed_handle(struct store *st, struct feed_job *j)
 		failed = 1;
 	}
 	if (failed)
-		log_warnx("feed %s: failed: %s; nothing changed", j->feed->name, err);
+		feed_log_failure(j->feed, err);
 	else if (j->status == 304)
 		printf("%s: unchanged (304)\n", j->feed->name);
 	else
