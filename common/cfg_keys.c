@@ -41,7 +41,7 @@ static const struct cfg_field resolver_fields[] = {
 
 static const struct cfg_field feed_fields[] = {
 	STR(struct cfg_feed, name, NULL, "feed name, unique; used by --source"),
-	STR(struct cfg_feed, url, NULL, "https://, http:// or file:// URL"),
+	STR(struct cfg_feed, url, NULL, "https://, http:// or file:// URL (file://: a regular file)"),
 	STR(struct cfg_feed, format, NULL,
 	    "domains|hosts|urls|openphish|urlhaus_csv|threatfox_csv|phishtank_csv|csv"),
 	DUR(struct cfg_feed, refresh_ms, "refresh", 1000, 365 * DAY_MS, "1h",
@@ -52,7 +52,8 @@ static const struct cfg_field feed_fields[] = {
 	STR(struct cfg_feed, tags, "", "comma-separated tags stored with the source"),
 	STR(struct cfg_feed, column, "", "csv format: column name or 1-based number of the host or URL"),
 	STR(struct cfg_feed, comment, "#", "csv format: prefix of comment lines"),
-	DUR(struct cfg_feed, timeout_ms, "timeout", 100, 3600000, "2m", "whole transfer time limit"),
+	DUR(struct cfg_feed, timeout_ms, "timeout", 100, 3600000, "2m",
+	    "whole transfer time limit (file:// reads too)"),
 	DUR(struct cfg_feed, connect_timeout_ms, "connect_timeout", 100, 600000, "15s",
 	    "connection time limit"),
 	INT(struct cfg_feed, max_bytes, 1024, 1073741824, "104857600",
@@ -95,6 +96,8 @@ static const struct cfg_field schedule_fields[] = {
 	{ "retention", CFG_K_WATCH, offsetof(struct cfg_schedule, retention_ms), 0,
 	  36500 * DAY_MS, "forever", "drop observation partitions older than this",
 	  NULL, 0, 0 },
+	DUR(struct cfg_schedule, feed_lock_stale_ms, "feed_lock_stale", 0, 365 * DAY_MS, "1h",
+	    "feed refresh exits 1 naming the holder when the refresh lock is held longer"),
 	END
 };
 

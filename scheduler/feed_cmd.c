@@ -1,9 +1,11 @@
 /*
  * feed_cmd — refresh the due (or named) feeds.
  *
- * Cron-safe: one refresh at a time per database (a session advisory lock);
- * a second one waits up to FEED_LOCK_WAIT_MS, then says another refresh is
- * running and exits 0. Every feed is fetched in parallel, then applied in
+ * Cron-safe: one refresh at a time per database (a session advisory lock,
+ * its session named after the refresh); a second one waits up to
+ * FEED_LOCK_WAIT_MS, then says another refresh is running and exits 0 -
+ * unless the holder has held the lock longer than schedule.feed_lock_stale:
+ * then it names the holder and its age and exits 1, so cron mails someone. Every feed is fetched in parallel, then applied in
  * its own transaction: a feed that fails (transfer, HTTP status, size,
  * too many invalid entries) is reported by name, changes nothing, and the
  * others go on. The exit code is 1 when any feed failed, so cron mails it.
@@ -15,8 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/log.h"
+#include "common/url.h"
 #include "scheduler/feed_cmd.h"
 #include "scheduler/feed_fetch.h"
 #include "scheduler/feed_parse.h"
@@ -58,21 +62,34 @@ feed_apply(struct store *st, const struct feed_job *j, struct store_feed_fetch *
 	rec->entries = fs.entries;
 	rec->ip_skipped = fs.ip_skipped;
 	rec->rejected = fs.rejected;
-	too_bad = fs.rejected * 100 > (long long)f->reject_limit * (fs.entries > 0 ? fs.entries : 0) ||
-	    (fs.entries == 0 && j->len > 0 && fs.ignored == 0 && fs.rejected > 0);
+	/* like a loader's file: no entry at all (an empty body) is a failure, not news */
+	too_bad = fs.entries == 0 || fs.rejected * 100 > (long long)f->reject_limit * fs.entries;
 	if (rc != 0 || too_bad) {
 		store_import_finish(im, 1, &ist, err, errlen);
-		if (too_bad)
+		if (rc != 0)
+			snprintf(err, errlen, "cannot parse the body");
+		else if (fs.entries == 0)
+			snprintf(err, errlen, "no entries in the body (%zu bytes)", j->len);
+		else
 			snprintf(err, errlen, "%lld of %lld entries invalid (reject_limit %d%%)",
 			    fs.rejected, fs.entries, f->reject_limit);
-		else
-			snprintf(err, errlen, "cannot parse the body");
 		return -1;
 	}
 	if (store_import_finish(im, 0, &ist, err, errlen) != 0)
 		return -1;
 	rec->new_domains = ist.added;
 	return 0;
+}
+
+/* Report a failed feed by name, with its URL as it may be printed (credentials masked). */
+static void
+feed_log_failure(const struct cfg_feed *f, const char *why)
+{
+	char *url = url_mask(f->url);
+
+	log_warnx("feed %s: failed: %s (%s); nothing changed", f->name, why,
+	    url != NULL ? url : "URL not shown: out of memory");
+	free(url);
 }
 
 /* Apply and record one job; prints its line. Returns 0, or -1 when the feed failed. */
@@ -96,7 +113,7 @@ feed_handle(struct store *st, struct feed_job *j)
 		failed = 1;
 	}
 	if (failed)
-		log_warnx("feed %s: failed: %s; nothing changed", j->feed->name, err);
+		feed_log_failure(j->feed, err);
 	else if (j->status == 304)
 		printf("%s: unchanged (304)\n", j->feed->name);
 	else
@@ -106,9 +123,67 @@ feed_handle(struct store *st, struct feed_job *j)
 	return failed ? -1 : 0;
 }
 
-/* Take the refresh lock, waiting briefly. 1 taken, 0 busy, -1 error. */
+/*
+ * The lock's holder, when it has held the lock longer than STALE_MS: its
+ * session started when it took the lock (a refresh takes it as it
+ * connects). 1 stale (reported), 0 not, or no holder seen, -1 error.
+ */
 static int
-feed_lock(struct store *st)
+feed_lock_stale(struct store *st, int64_t stale_ms)
+{
+	char err[STORE_ERRLEN], ms[24];
+	const char *p[1] = { ms };
+	PGresult *res;
+	int stale;
+
+	snprintf(ms, sizeof(ms), "%lld", (long long)stale_ms);
+	res = store_query(st, "SELECT coalesce(nullif(a.application_name, ''), 'an unnamed session'), "
+	    "a.pid, coalesce(host(a.client_addr), 'local socket'), "
+	    "date_trunc('second', now() - a.backend_start)::text, "
+	    "($1::bigint * interval '1 millisecond')::text "
+	    "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+	    "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+	    "AND l.classid = (" FEED_LOCK_KEY "::bigint >> 32)::oid "
+	    "AND l.objid = (" FEED_LOCK_KEY "::bigint & 4294967295)::oid "
+	    "AND now() - a.backend_start > $1::bigint * interval '1 millisecond'", 1, p,
+	    err, sizeof(err));
+	if (res == NULL) {
+		log_warnx("feed refresh: %s", err);
+		return -1;
+	}
+	stale = PQntuples(res) > 0;
+	if (stale)
+		log_warnx("feed refresh: the refresh lock has been held for %s by \"%s\" "
+		    "(server pid %s, %s), longer than schedule.feed_lock_stale (%s); nothing done",
+		    PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
+		    PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 4));
+	PQclear(res);
+	return stale;
+}
+
+/*
+ * Name this session after the refresh, so a later one can say who holds the
+ * lock (the server keeps the first 63 octets).
+ */
+static void
+feed_lock_name(struct store *st)
+{
+	char name[128], host[64] = "", err[STORE_ERRLEN];
+	const char *p[1] = { name };
+
+	gethostname(host, sizeof(host) - 1);
+	snprintf(name, sizeof(name), "fluxwatch feed refresh, pid %ld on %s", (long)getpid(), host);
+	if (store_exec(st, "SELECT set_config('application_name', $1, false)", 1, p, err,
+	    sizeof(err)) != 0)
+		log_warnx("feed refresh: %s", err);
+}
+
+/*
+ * Take the refresh lock, waiting briefly. 1 taken, 0 busy, -2 held longer
+ * than STALE_MS (reported), -1 error.
+ */
+static int
+feed_lock(struct store *st, int64_t stale_ms)
 {
 	char err[STORE_ERRLEN];
 	struct timespec pause = { 0, 200 * 1000000 };
@@ -116,7 +191,7 @@ feed_lock(struct store *st)
 	for (int waited = 0; waited <= FEED_LOCK_WAIT_MS; waited += 200) {
 		PGresult *res = store_query(st, "SELECT pg_try_advisory_lock(" FEED_LOCK_KEY ")",
 		    0, NULL, err, sizeof(err));
-		int got;
+		int got, stale;
 
 		if (res == NULL) {
 			log_warnx("feed refresh: %s", err);
@@ -124,8 +199,12 @@ feed_lock(struct store *st)
 		}
 		got = PQgetvalue(res, 0, 0)[0] == 't';
 		PQclear(res);
-		if (got)
+		if (got) {
+			feed_lock_name(st);
 			return 1;
+		}
+		if ((stale = feed_lock_stale(st, stale_ms)) != 0)
+			return stale > 0 ? -2 : -1;
 		nanosleep(&pause, NULL);
 	}
 	return 0;
@@ -185,7 +264,7 @@ feed_refresh(const struct cfg *cfg, char **names, int n_names)
 		rc = CLI_RUNTIME;
 		goto done;
 	}
-	if ((lock = feed_lock(st)) <= 0) {
+	if ((lock = feed_lock(st, cfg->schedule.feed_lock_stale_ms)) <= 0) {
 		if (lock == 0)
 			printf("feed refresh: another refresh is running; nothing done\n");
 		rc = lock == 0 ? CLI_OK : CLI_RUNTIME;
@@ -234,5 +313,6 @@ const struct cli_verb feed_cmd_feed = {
 	"Fetch the feeds that are due (or the named ones) in parallel and add their\n"
 	"domains. Unchanged feeds cost a 304. A failing feed is reported by name and\n"
 	"changes nothing; the exit code is 1 when any feed failed. Safe to run from\n"
-	"cron: a second refresh at the same time waits briefly, then exits 0."
+	"cron: a second refresh at the same time waits briefly, then exits 0, or 1\n"
+	"when the lock has been held longer than schedule.feed_lock_stale."
 };

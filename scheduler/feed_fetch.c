@@ -1,5 +1,6 @@
 /*
- * feed_fetch — libcurl multi transfers of feed bodies into memory.
+ * feed_fetch — libcurl multi transfers of feed bodies into memory; file://
+ * feeds are read by feed_file at the same time, under the same bounds.
  */
 #include "config.h"
 
@@ -9,7 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/clock.h"
 #include "scheduler/feed_fetch.h"
+#include "scheduler/feed_file.h"
 
 struct feed_xfer {
 	struct feed_job *job;
@@ -109,7 +112,7 @@ feed_setup(struct feed_xfer *x, struct feed_job *j)
 	    feed_header_add(x, "If-Modified-Since", j->last_modified) != 0))
 		return -1;
 	curl_easy_setopt(e, CURLOPT_URL, j->feed->url);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https,file");
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");	/* file:// is feed_file's */
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)FEED_MAX_REDIRS);
@@ -136,8 +139,6 @@ feed_finish(struct feed_xfer *x, CURLcode rc)
 	struct feed_job *j = x->job;
 
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &j->status);
-	if (strncmp(j->feed->url, "file://", 7) == 0 && rc == CURLE_OK)
-		j->status = 200;
 	if (x->oversize || rc == CURLE_FILESIZE_EXCEEDED)
 		snprintf(j->error, sizeof(j->error), "body larger than max_bytes (%d)",
 		    j->feed->max_bytes);
@@ -147,23 +148,13 @@ feed_finish(struct feed_xfer *x, CURLcode rc)
 		snprintf(j->error, sizeof(j->error), "HTTP status %ld", j->status);
 }
 
-void
-feed_fetch_all(struct feed_job *jobs, size_t n)
+/* Run the http(s) jobs (those with a transfer set up) to their ends. */
+static void
+feed_fetch_curl(CURLM *m)
 {
-	struct feed_xfer *x = calloc(n, sizeof(*x));
-	CURLM *m = curl_multi_init();
 	int running = 0;
 	CURLMsg *msg;
 
-	if (x == NULL || m == NULL) {
-		for (size_t i = 0; i < n; i++)
-			snprintf(jobs[i].error, sizeof(jobs[i].error), "out of memory");
-		goto done;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (feed_setup(&x[i], &jobs[i]) != 0 || curl_multi_add_handle(m, x[i].easy) != CURLM_OK)
-			snprintf(jobs[i].error, sizeof(jobs[i].error), "cannot set up the transfer");
-	}
 	do {
 		if (curl_multi_perform(m, &running) != CURLM_OK ||
 		    (running > 0 && curl_multi_poll(m, NULL, 0, 1000, NULL) != CURLM_OK))
@@ -177,6 +168,32 @@ feed_fetch_all(struct feed_job *jobs, size_t n)
 			feed_finish(xf, msg->data.result);
 		}
 	} while (running > 0);
+}
+
+void
+feed_fetch_all(struct feed_job *jobs, size_t n)
+{
+	struct feed_xfer *x = calloc(n, sizeof(*x));
+	struct feed_file **files = calloc(n, sizeof(*files));
+	CURLM *m = curl_multi_init();
+	int64_t start = clock_mono_us();
+
+	if (x == NULL || files == NULL || m == NULL) {
+		for (size_t i = 0; i < n; i++)
+			snprintf(jobs[i].error, sizeof(jobs[i].error), "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (feed_file_url(jobs[i].feed->url))
+			files[i] = feed_file_start(&jobs[i]);
+		else if (feed_setup(&x[i], &jobs[i]) != 0 ||
+		    curl_multi_add_handle(m, x[i].easy) != CURLM_OK)
+			snprintf(jobs[i].error, sizeof(jobs[i].error), "cannot set up the transfer");
+	}
+	feed_fetch_curl(m);
+	for (size_t i = 0; i < n; i++)
+		if (files[i] != NULL)
+			feed_file_finish(files[i], start + jobs[i].feed->timeout_ms * 1000);
 	for (size_t i = 0; i < n; i++)
 		if (jobs[i].status == 0 && jobs[i].error[0] == '\0')
 			snprintf(jobs[i].error, sizeof(jobs[i].error), "transfer did not complete");
@@ -189,6 +206,7 @@ done:
 		curl_slist_free_all(x[i].headers);
 	}
 	curl_multi_cleanup(m);
+	free(files);
 	free(x);
 }
 

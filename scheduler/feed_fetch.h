@@ -7,6 +7,8 @@
  * supports, a User-Agent naming fluxwatch and its version, and TLS
  * verification as libcurl's default has it: on. Stored validators go out as
  * If-None-Match / If-Modified-Since, so an unchanged feed costs a 304.
+ * file:// feeds are not libcurl's: feed_file reads them (regular files
+ * only) under the same timeout and size limit, alongside the downloads.
  */
 #ifndef FW_FEED_FETCH_H
 #define FW_FEED_FETCH_H

@@ -10,7 +10,7 @@
 #include "common/csv.h"
 #include "common/lines.h"
 #include "scheduler/feed_parse.h"
-#include "scheduler/name.h"
+#include "common/name.h"
 #include "scheduler/seed.h"
 
 #define FEED_MAX_FIELDS 64

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "scheduler/name.h"
+#include "common/name.h"
 
 struct store;
 

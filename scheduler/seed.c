@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "common/lines.h"
-#include "scheduler/name.h"
+#include "common/name.h"
 #include "scheduler/seed.h"
 
 int

@@ -11,7 +11,7 @@
 
 #include <stdio.h>
 
-#include "scheduler/name.h"
+#include "common/name.h"
 
 struct seed_stats {
 	long long lines;

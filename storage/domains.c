@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/cfg.h"
+#include "common/url.h"
 #include "storage/domains.h"
 #include "storage/store.h"
 
@@ -61,13 +62,21 @@ int
 store_source_ensure(struct store *st, const char *kind, const char *name, const char *url,
     const char *format, long long *id, char *err, size_t errlen)
 {
-	const char *params[4] = { kind, name, url, format };
-	PGresult *res = store_query(st,
+	/* only the masked URL is stored: its secrets stay in the configuration */
+	char *masked = url != NULL ? url_mask(url) : NULL;
+	const char *params[4] = { kind, name, masked, format };
+	PGresult *res;
+
+	if (url != NULL && masked == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	res = store_query(st,
 	    "INSERT INTO sources (kind, name, url, format) VALUES ($1, $2, $3, $4) "
 	    "ON CONFLICT (name) DO UPDATE SET url = coalesce(EXCLUDED.url, sources.url), "
 	    "format = coalesce(EXCLUDED.format, sources.format) RETURNING id, kind",
 	    4, params, err, errlen);
-
+	free(masked);
 	if (res == NULL)
 		return -1;
 	if (strcmp(PQgetvalue(res, 0, 1), kind) != 0) {

@@ -4,7 +4,7 @@
  * An import streams names into a temporary table with COPY and then merges
  * them set-based in the same transaction, so a million-line list costs one
  * COPY and three statements, and either all of it lands or none does.
- * Names must already be normalised (scheduler/name.h).
+ * Names must already be normalised (common/name.h).
  */
 #ifndef FW_STORE_DOMAINS_H
 #define FW_STORE_DOMAINS_H
@@ -43,7 +43,7 @@ int store_import_finish(struct store_import *im, int abort,
 
 /*
  * Create the source NAME of KIND, or find it (updating url and format when
- * given). Its id goes to *id. 0, or -1 with err (also when NAME exists as
+ * given). The URL is stored masked (common/url.h). Its id goes to *id. 0, or -1 with err (also when NAME exists as
  * the other kind).
  */
 int store_source_ensure(struct store *st, const char *kind, const char *name,

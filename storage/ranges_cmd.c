@@ -1,7 +1,9 @@
 /*
  * ranges_cmd — load IP range tables in one transaction each: the table is
- * emptied and refilled with COPY, so a failed load changes nothing. Bad
- * lines are named (FILE:LINE) and skipped; an unreadable file aborts.
+ * locked, emptied and refilled with COPY, so a failed load changes nothing.
+ * Bad lines are named (FILE:LINE) and skipped; an unreadable file, a file
+ * without valid rows or with too many bad lines, and a result much smaller
+ * than the table it replaces (unless --force) abort (common/replace.h).
  */
 #include "config.h"
 
@@ -16,6 +18,7 @@
 #include "common/csv.h"
 #include "common/lines.h"
 #include "common/log.h"
+#include "common/replace.h"
 #include "storage/ranges_cmd.h"
 #include "storage/store.h"
 #include "storage/store_cmd.h"
@@ -63,9 +66,13 @@ ranges_geo_row(struct store_copy *cp, char **f, int n)
 	    store_copy_fieldz(cp, f[2]) | store_copy_end_row(cp);
 }
 
+/*
+ * COPY the rows of one file; fills *rf. 0, or -1 when the file cannot be
+ * read (logged). Bad lines are counted and the first ten named.
+ */
 static int
 ranges_file(const struct ranges_kind *k, struct store_copy *cp, const char *path,
-    long long *rows, long long *bad)
+    struct replace_file *rf)
 {
 	struct lines ln;
 	size_t len;
@@ -86,52 +93,130 @@ ranges_file(const struct ranges_kind *k, struct store_copy *cp, const char *path
 
 		if (len == 0 || ln.buf[0] == '#')
 			continue;
+		rf->lines++;
 		n = r == 1 ? csv_split(ln.buf, f, 5) : -1;
-		if (n >= 2 && n <= 5 && ranges_addr(f[0]) && ranges_addr(f[1]) && k->row(cp, f, n) == 0)
-			(*rows)++;
-		else if ((*bad)++ < 10)
+		if (n >= 2 && n <= 5 && ranges_addr(f[0]) && ranges_addr(f[1]) && k->row(cp, f, n) == 0) {
+			rf->rows++;
+			continue;
+		}
+		if (rf->bad++ == 0)
+			rf->first_bad = ln.lineno;
+		if (rf->bad <= 10)
 			log_warnx("%s:%ld: not %s", path, ln.lineno, k->format);
 	}
+	if (r < 0)
+		log_warn("%s load: %s", k->verb->name, path);
 	lines_free(&ln);
 	fclose(fp);
 	return r < 0 ? -1 : 0;
 }
 
+/* The row count of the table, which this transaction has locked. -1 with err. */
+static long long
+ranges_count(const struct ranges_kind *k, struct store *st, char *err, size_t errlen)
+{
+	char sql[96];
+	PGresult *res;
+	long long n;
+
+	snprintf(sql, sizeof(sql), "LOCK TABLE %s IN EXCLUSIVE MODE", k->table);
+	if (store_exec(st, sql, 0, NULL, err, errlen) != 0)
+		return -1;
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", k->table);
+	if ((res = store_query(st, sql, 0, NULL, err, errlen)) == NULL)
+		return -1;
+	n = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return n;
+}
+
+/* COPY every file; each must pass replace_file_check. 0, or -1 (logged). */
+static int
+ranges_files(const struct ranges_kind *k, struct store_copy *cp, char **files, int n,
+    long long *rows, long long *bad)
+{
+	char why[160];
+
+	for (int i = 0; i < n; i++) {
+		struct replace_file rf = { 0, 0, 0, 0 };
+
+		if (ranges_file(k, cp, files[i], &rf) != 0)
+			return -1;
+		if (replace_file_check(&rf, why, sizeof(why)) != 0) {
+			log_warnx("%s load: %s: %s (%s)", k->verb->name, files[i], why, k->format);
+			return -1;
+		}
+		*rows += rf.rows;
+		*bad += rf.bad;
+	}
+	return 0;
+}
+
+/*
+ * Replace the table with the files' rows in one transaction, or change
+ * nothing: any file failing its checks, or the new rows being much fewer
+ * than the old ones without FORCE, rolls it back. 0 or -1 (logged).
+ */
+static int
+ranges_replace(const struct ranges_kind *k, struct store *st, char **files, int n, int force,
+    long long *rows, long long *bad)
+{
+	char err[STORE_ERRLEN] = "", sql[64];
+	struct store_copy *cp;
+	long long old;
+	int failed;
+
+	snprintf(sql, sizeof(sql), "DELETE FROM %s", k->table);
+	if (store_exec(st, "BEGIN", 0, NULL, err, sizeof(err)) != 0 ||
+	    (old = ranges_count(k, st, err, sizeof(err))) < 0 ||
+	    store_exec(st, sql, 0, NULL, err, sizeof(err)) != 0 ||
+	    (cp = store_copy_begin(st, k->copy, err, sizeof(err))) == NULL) {
+		log_warnx("%s load: %s", k->verb->name, err);
+		return -1;
+	}
+	failed = ranges_files(k, cp, files, n, rows, bad) != 0;
+	if (store_copy_finish(cp, failed, err, sizeof(err)) != 0 && !failed) {
+		log_warnx("%s load: %s", k->verb->name, err);
+		failed = 1;
+	}
+	if (!failed && replace_size_check(old, *rows, force, err, sizeof(err)) != 0) {
+		log_warnx("%s load: %s", k->verb->name, err);
+		failed = 1;
+	}
+	if (store_exec(st, failed ? "ROLLBACK" : "COMMIT", 0, NULL, err, sizeof(err)) != 0 &&
+	    !failed) {
+		log_warnx("%s load: %s", k->verb->name, err);
+		failed = 1;
+	}
+	return failed ? -1 : 0;
+}
+
 static int
 ranges_run(const struct ranges_kind *k, struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 }
+	};
 	char err[STORE_ERRLEN], sql[64];
 	long long rows = 0, bad = 0;
-	struct store_copy *cp;
 	struct store *st;
-	int c, failed = 0;
+	int c, force = 0;
 
 	if ((c = cli_subcommand(k->verb, argc, argv, "load")) != -1)
 		return c;
 	argc--;
 	argv++;
-	while ((c = cli_getopt(k->verb, argc, argv, "h", opts)) != -1)
+	while ((c = cli_getopt(k->verb, argc, argv, "fh", opts)) != -1) {
 		if (CLI_STOP(c))
 			return CLI_STOP_STATUS(c);
+		force = 1;
+	}
 	if (optind >= argc)
 		return cli_usage_error(k->verb, "no file given");
 	if ((st = store_cmd_open(&cli->cfg)) == NULL)
 		return CLI_RUNTIME;
-	snprintf(sql, sizeof(sql), "DELETE FROM %s", k->table);
-	if (store_exec(st, "BEGIN", 0, NULL, err, sizeof(err)) != 0 ||
-	    store_exec(st, sql, 0, NULL, err, sizeof(err)) != 0 ||
-	    (cp = store_copy_begin(st, k->copy, err, sizeof(err))) == NULL) {
-		log_warnx("%s load: %s", k->verb->name, err);
-		store_close(st);
-		return CLI_RUNTIME;
-	}
-	for (int i = optind; i < argc && !failed; i++)
-		failed = ranges_file(k, cp, argv[i], &rows, &bad) != 0;
-	if (store_copy_finish(cp, failed, err, sizeof(err)) != 0 ||
-	    store_exec(st, failed ? "ROLLBACK" : "COMMIT", 0, NULL, err, sizeof(err)) != 0 || failed) {
-		log_warnx("%s load: %s; nothing changed", k->verb->name,
-		    failed ? "a file could not be read" : err);
+	if (ranges_replace(k, st, argv + optind, argc - optind, force, &rows, &bad) != 0) {
+		log_warnx("%s load: nothing changed", k->verb->name);
 		store_close(st);
 		return CLI_RUNTIME;
 	}
@@ -165,14 +250,17 @@ ranges_geo_run(struct cli *cli, int argc, char **argv)
 }
 
 const struct cli_verb ranges_cmd_asn = {
-	"asn", ranges_asn_run, "asn load FILE...",
+	"asn", ranges_asn_run, "asn load [--force] FILE...",
 	"Replace the IP range -> ASN table with the given ip-location-db CSV files\n"
-	"(start,end,asn,org; IPv4 and IPv6), in one transaction."
+	"(start,end,asn,org; IPv4 and IPv6), in one transaction. Nothing changes when\n"
+	"a file has no valid line or more than 1 % bad lines, or when the new table\n"
+	"would have less than half the rows of the old one (--force: load anyway)."
 };
 
 const struct cli_verb ranges_cmd_geo = {
-	"geo", ranges_geo_run, "geo load FILE...",
+	"geo", ranges_geo_run, "geo load [--force] FILE...",
 	"Replace the IP range -> country table with the given ip-location-db country\n"
 	"CSV files (start,end,country; e.g. @ip-location-db/geo-whois-asn-country),\n"
-	"in one transaction. Without it, the countries feature is missing."
+	"in one transaction, under the same checks as asn load. Without it, the\n"
+	"countries feature is missing."
 };

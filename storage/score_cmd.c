@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "common/name.h"
 #include "storage/score_cmd.h"
 #include "storage/store.h"
 #include "storage/store_cmd.h"
@@ -118,11 +119,37 @@ score_run(struct cli *cli, int argc, char **argv)
 	    "FROM v_verdicts GROUP BY 1 ORDER BY 1", 0, NULL);
 }
 
+/* Whether NAME is a tracked domain: 1 yes, 0 no, -1 database error (logged). */
+static int
+show_tracked(const struct cfg *cfg, const char *name)
+{
+	char err[STORE_ERRLEN];
+	const char *p[1] = { name };
+	struct store *st = store_cmd_open(cfg);
+	PGresult *res;
+	int known;
+
+	if (st == NULL)
+		return -1;
+	if ((res = store_query(st, "SELECT 1 FROM domains WHERE name = $1", 1, p, err,
+	    sizeof(err))) == NULL) {
+		log_warnx("show: %s", err);
+		store_close(st);
+		return -1;
+	}
+	known = PQntuples(res) > 0;
+	PQclear(res);
+	store_close(st);
+	return known;
+}
+
 static int
 show_run(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
-	const char *p[1];
+	char name[NAME_BUFSZ];
+	const char *p[1] = { name };
+	enum name_status ns;
 	int c, rc;
 
 	while ((c = cli_getopt(&score_cmd_show, argc, argv, "h", opts)) != -1)
@@ -130,7 +157,16 @@ show_run(struct cli *cli, int argc, char **argv)
 			return CLI_STOP_STATUS(c);
 	if (optind + 1 != argc)
 		return cli_usage_error(&score_cmd_show, "give one domain");
-	p[0] = argv[optind];
+	/* the same normalisation as seed add: "Bücher.Example." finds xn--bcher-kva.example */
+	if ((ns = name_from_entry(argv[optind], strlen(argv[optind]), name)) != NAME_OK) {
+		log_warnx("show: \"%s\": %s", argv[optind], name_strerror(ns));
+		return CLI_USAGE;
+	}
+	if ((rc = show_tracked(&cli->cfg, name)) <= 0) {
+		if (rc == 0)
+			log_warnx("show: %s is not a tracked domain", name);
+		return CLI_RUNTIME;
+	}
 	rc = score_query_print(&cli->cfg,
 	    "SELECT domain, label, score, scored_at, reason FROM v_verdicts WHERE domain = $1", 1, p);
 	if (rc != CLI_OK)
@@ -155,5 +191,6 @@ const struct cli_verb score_cmd_score = {
 const struct cli_verb score_cmd_show = {
 	"show", show_run, "show DOMAIN",
 	"Print the domain's latest verdict with its reason, and a per-minute timeline\n"
-	"of addresses, ASNs, TTLs and name servers."
+	"of addresses, ASNs, TTLs and name servers. DOMAIN is normalised like a seed\n"
+	"entry (case, trailing dot, IDN, URL); an unknown domain exits 1."
 };

@@ -46,7 +46,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.note(status)
 
     def do_GET(self):
-        p = self.path
+        p = self.path.split("?", 1)[0]   # a query (e.g. an API key) selects nothing here
         if p.startswith("/status/"):
             return self.send(int(p.split("/")[2]), b"nope\n")
         if p == "/loop":

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "scheduler/name.h"
+#include "common/name.h"
 
 struct row {
 	const char *in;
@@ -37,6 +37,17 @@ static const struct row table[] = {
 	{ "BÜCHER.example", NAME_OK, "xn--bcher-kva.example" },
 	{ "http://пример.рф/путь", NAME_OK, "xn--e1afmkfd.xn--p1ai" },
 	{ "xn--bcher-kva.example", NAME_OK, "xn--bcher-kva.example" },
+	{ "XN--BCHER-KVA.example", NAME_OK, "xn--bcher-kva.example" },
+	{ "www.xn--e1afmkfd.xn--p1ai", NAME_OK, "www.xn--e1afmkfd.xn--p1ai" },
+	/* "xn--" labels must be punycode that decodes and encodes back to itself */
+	{ "xn--zz.example", NAME_BAD_IDN, NULL },
+	{ "http://shop.xn--zz.example/login", NAME_BAD_IDN, NULL },
+	{ "xn--.example", NAME_BAD_HYPHEN, NULL },
+	{ "xn--bcher-kva-.example", NAME_BAD_HYPHEN, NULL },
+	{ "xn--a.example", NAME_BAD_IDN, NULL },
+	{ "bücher.xn--zz.example", NAME_BAD_IDN, NULL },
+	{ "xn--ls8h.la", NAME_BAD_IDN, NULL },
+	{ "axn--zz.example", NAME_OK, "axn--zz.example" },
 	/* a homoglyph (Cyrillic a) is its own name, never folded into "paypal.com" */
 	{ "p\xd0\xb0ypal.com", NAME_OK, "xn--pypal-4ve.com" },
 	{ "P\xd0\x90YPAL.COM", NAME_OK, "xn--pypal-4ve.com" },

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "scheduler/name.h"
+#include "common/name.h"
 #include "scheduler/seed.h"
 
 struct seen {

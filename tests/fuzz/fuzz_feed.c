@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "scheduler/feed_parse.h"
-#include "scheduler/name.h"
+#include "common/name.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -3,8 +3,9 @@
  *
  * An entry is a bare name, a URL (the host is taken), or the name part of a
  * hosts-file line. The result is lower-case ASCII without a trailing dot,
- * IDNs converted to punycode (libidn2, UTS #46 non-transitional), with
- * RFC 1035 lengths checked (label <= 63, name <= 253 octets). IP literals
+ * IDNs converted to punycode (libidn2, UTS #46 non-transitional), "xn--"
+ * labels checked to decode and re-encode to themselves (invalid punycode is
+ * NAME_BAD_IDN), with RFC 1035 lengths checked (label <= 63, name <= 253 octets). IP literals
  * and names that cannot be tracked are rejected with a reason.
  *
  * Nothing is allocated: results go into a caller buffer of NAME_BUFSZ.

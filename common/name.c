@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scheduler/name.h"
+#include "common/name.h"
 
 const char *
 name_strerror(enum name_status st)
@@ -104,6 +104,44 @@ name_to_ascii(char *buf)
 	return NAME_OK;
 }
 
+/*
+ * An A-label ("xn--...", LEN octets) is valid when it decodes and encodes
+ * back to itself: "xn--zz" is not punycode, "xn--ls8h" decodes to a code
+ * point IDNA2008 disallows (the same name typed in Unicode is refused too).
+ */
+static int
+name_alabel_ok(const char *label, size_t len)
+{
+	char a[64], *u = NULL, *back = NULL;
+	int ok;
+
+	if (len >= sizeof(a))
+		return 0;
+	memcpy(a, label, len);
+	a[len] = '\0';
+	ok = idn2_to_unicode_8z8z(a, &u, 0) == IDN2_OK &&
+	    idn2_to_ascii_8z(u, &back, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT) == IDN2_OK &&
+	    strcmp(back, a) == 0;
+	idn2_free(u);
+	idn2_free(back);
+	return ok;
+}
+
+/* Every "xn--" label of the lower-case name S must be a valid A-label. */
+static enum name_status
+name_check_alabels(const char *s)
+{
+	for (const char *label = s; label != NULL; ) {
+		const char *dot = strchr(label, '.');
+		size_t n = dot != NULL ? (size_t)(dot - label) : strlen(label);
+
+		if (n >= 4 && memcmp(label, "xn--", 4) == 0 && !name_alabel_ok(label, n))
+			return NAME_BAD_IDN;
+		label = dot != NULL ? dot + 1 : NULL;
+	}
+	return NAME_OK;
+}
+
 enum name_status
 name_normalise(const char *host, size_t len, char *out)
 {
@@ -137,7 +175,7 @@ name_normalise(const char *host, size_t len, char *out)
 	}
 	if (non_ascii && (st = name_to_ascii(buf)) != NAME_OK)
 		return st;
-	if ((st = name_check_labels(buf)) != NAME_OK)
+	if ((st = name_check_labels(buf)) != NAME_OK || (st = name_check_alabels(buf)) != NAME_OK)
 		return st;
 	memcpy(out, buf, strlen(buf) + 1);
 	return NAME_OK;
