@@ -2,10 +2,9 @@
  * name — turn one entry of a seed list or feed into a domain name to track.
  *
  * An entry is a bare name, a URL (the host is taken), or the name part of a
- * hosts-file line. The result is lower-case ASCII without a trailing dot,
- * IDNs converted to punycode (libidn2, UTS #46 non-transitional), with
- * RFC 1035 lengths checked (label <= 63, name <= 253 octets). IP literals
- * and names that cannot be tracked are rejected with a reason.
+ * hosts-file line. The name itself must pass the rules of common/name
+ * (name_normalise); IP literals and names that cannot be tracked are
+ * rejected with a reason.
  *
  * Nothing is allocated: results go into a caller buffer of NAME_BUFSZ.
  */
@@ -14,33 +13,7 @@
 
 #include <stddef.h>
 
-#define NAME_MAX_LEN 253
-#define NAME_BUFSZ (NAME_MAX_LEN + 1)
-#define NAME_ENTRY_MAX 4096	/* longest entry (line) looked at */
-
-enum name_status {
-	NAME_OK = 0,
-	NAME_EMPTY,		/* blank or comment: not an error */
-	NAME_IP_LITERAL,
-	NAME_TOO_LONG,
-	NAME_LABEL_TOO_LONG,
-	NAME_EMPTY_LABEL,
-	NAME_BAD_CHAR,
-	NAME_BAD_HYPHEN,
-	NAME_SINGLE_LABEL,
-	NAME_NUMERIC_TLD,
-	NAME_BAD_IDN,
-	NAME_BAD_URL
-};
-
-/* A short English reason for a status ("IP literal", ...). */
-const char *name_strerror(enum name_status st);
-
-/*
- * Normalise a host name (no URL or hosts-line handling) of LEN octets into
- * out[NAME_BUFSZ]. The input may contain any bytes, including NUL.
- */
-enum name_status name_normalise(const char *host, size_t len, char *out);
+#include "common/name.h"
 
 /*
  * Extract the host of a URL ("scheme://user@host:port/path") or of a bare

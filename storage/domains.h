@@ -4,7 +4,7 @@
  * An import streams names into a temporary table with COPY and then merges
  * them set-based in the same transaction, so a million-line list costs one
  * COPY and three statements, and either all of it lands or none does.
- * Names must already be normalised (scheduler/name.h).
+ * Names must already be normalised (common/name.h).
  */
 #ifndef FW_STORE_DOMAINS_H
 #define FW_STORE_DOMAINS_H
