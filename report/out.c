@@ -4,12 +4,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common/cli.h"
 #include "common/log.h"
+#include "common/wstream.h"
 #include "report/out.h"
 #include "storage/store.h"
 #include "storage/store_cmd.h"
@@ -18,6 +20,7 @@ int
 out_open(struct out *o, const char *path, char *err, size_t errlen)
 {
 	size_t n;
+	int fd;
 
 	memset(o, 0, sizeof(*o));
 	if (path == NULL || strcmp(path, "-") == 0) {
@@ -30,10 +33,17 @@ out_open(struct out *o, const char *path, char *err, size_t errlen)
 		goto fail;
 	}
 	snprintf(o->tmp, n, "%s.tmp.%ld", path, (long)getpid());
-	if ((o->fp = fopen(o->tmp, "w")) == NULL) {
+	if ((fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
+	if ((o->w = wstream_open(fd)) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		unlink(o->tmp);
+		goto fail;
+	}
+	o->fp = wstream_fp(o->w);
 	return 0;
 fail:
 	free(o->path);
@@ -45,21 +55,17 @@ fail:
 int
 out_close(struct out *o, int ok, char *err, size_t errlen)
 {
-	int rc = 0;
+	int rc = 0, e;
 
 	if (o->path == NULL) {
-		if (fflush(stdout) != 0 && ok) {
-			snprintf(err, errlen, "stdout: %s", strerror(errno));
-			rc = -1;
-		}
-		return rc;
+		fflush(stdout);
+		return 0;
 	}
-	if ((fflush(o->fp) != 0 || ferror(o->fp) || fsync(fileno(o->fp)) != 0) && ok) {
-		snprintf(err, errlen, "%s: %s", o->tmp, strerror(errno));
+	if ((e = wstream_close(o->w, ok)) != 0 && ok) {
+		snprintf(err, errlen, "%s: %s", o->path, strerror(e));
 		ok = 0;
 		rc = -1;
 	}
-	fclose(o->fp);
 	if (ok && rename(o->tmp, o->path) != 0) {
 		snprintf(err, errlen, "%s: %s", o->path, strerror(errno));
 		rc = -1;
