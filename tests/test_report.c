@@ -1,7 +1,7 @@
 /*
  * test_report — the pieces of the outputs that need no database: RPZ
  * policies and records, label lists, SVG charts and escaping, and the
- * atomic output file.
+ * atomic output file (no link followed, mode and owner kept).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -212,6 +213,74 @@ test_out_atomic(void **state)
 	assert_non_null(strstr(err, "/nonexistent-dir/x"));
 }
 
+/* Replace PATH through out_open/out_close with the line "new". */
+static void
+out_replace(const char *path)
+{
+	char err[256];
+	struct out o;
+
+	assert_int_equal(out_open(&o, path, err, sizeof(err)), 0);
+	fputs("new\n", o.fp);
+	assert_int_equal(out_close(&o, 1, err, sizeof(err)), 0);
+}
+
+static void
+test_out_links(void **state)
+{
+	char dir[] = "/tmp/fw_test_outXXXXXX", path[64], victim[64], planted[96];
+	struct stat st;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/zone.rpz", dir);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	snprintf(planted, sizeof(planted), "%s.tmp.%ld", path, (long)getpid());
+	fclose(fopen(victim, "w"));
+	/* a link at the temporary name of old (OUT.tmp.PID) and one at OUT itself */
+	assert_int_equal(symlink(victim, planted), 0);
+	assert_int_equal(symlink(victim, path), 0);
+	out_replace(path);
+	assert_int_equal(stat(victim, &st), 0);
+	assert_int_equal(st.st_size, 0);	/* written through neither link */
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_first_line(path, "new\n");
+	assert_int_equal(lstat(planted, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	unlink(planted);
+	unlink(path);
+	unlink(victim);
+	assert_int_equal(rmdir(dir), 0);	/* nothing else was left */
+}
+
+static void
+test_out_attrs(void **state)
+{
+	char dir[] = "/tmp/fw_test_outXXXXXX", path[64];
+	uid_t uid = geteuid() == 0 ? 4321 : geteuid();
+	gid_t gid = geteuid() == 0 ? 4322 : getegid();
+	struct stat st;
+	mode_t mask = umask(022);
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/out.csv", dir);
+	out_replace(path);	/* new: 0666 less the umask */
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	assert_int_equal(chmod(path, 0604), 0);
+	assert_int_equal(chown(path, uid, gid), 0);
+	out_replace(path);	/* replaced: the old file's mode and owner */
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0604);
+	assert_int_equal(st.st_uid, uid);
+	assert_int_equal(st.st_gid, gid);
+	umask(mask);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int
 main(void)
 {
@@ -222,6 +291,8 @@ main(void)
 		cmocka_unit_test(test_grid_step),
 		cmocka_unit_test(test_svg),
 		cmocka_unit_test(test_out_atomic),
+		cmocka_unit_test(test_out_links),
+		cmocka_unit_test(test_out_attrs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
