@@ -4,7 +4,9 @@
  * Global options come before the verb: -c FILE (else $FLUXWATCH_CONFIG,
  * else built-in defaults), -v / -q for verbosity. Each verb lives in its
  * module (*_cmd.c) and returns the exit code: 0 ok, 1 runtime failure,
- * 2 usage or configuration error.
+ * 2 usage or configuration error. Standard output is a wstream, closed
+ * after the verb: a write that failed anywhere (a full disk, /dev/full)
+ * turns a 0 into 1, with the system's error, for every verb at once.
  */
 #include "config.h"
 
@@ -13,10 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/cfg_cmd.h"
 #include "common/cli.h"
 #include "common/log.h"
+#include "common/wstream.h"
 #include "crawler/crawl_cmd.h"
 #include "report/export_cmd.h"
 #include "report/report_cmd.h"
@@ -65,8 +69,8 @@ dispatch(const char *config_path, int argc, char **argv)
 	return CLI_USAGE;
 }
 
-int
-main(int argc, char **argv)
+static int
+fw_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' }, { "verbose", no_argument, NULL, 'v' },
@@ -96,4 +100,25 @@ main(int argc, char **argv)
 	c = dispatch(config_path, argc - optind, argv + optind);
 	curl_global_cleanup();
 	return c;
+}
+
+int
+main(int argc, char **argv)
+{
+	FILE *std = stdout;
+	struct wstream *out = wstream_open(STDOUT_FILENO);
+	int rc, err;
+
+	if (out == NULL) {
+		log_warn("stdout");
+		return CLI_RUNTIME;
+	}
+	stdout = wstream_fp(out);
+	rc = fw_main(argc, argv);
+	err = wstream_close(out, 0);
+	stdout = std;	/* its descriptor is closed: later writes fail quietly */
+	if (err == 0)
+		return rc;
+	log_warnx("stdout: %s", strerror(err));
+	return rc == CLI_OK ? CLI_RUNTIME : rc;
 }

@@ -1,16 +1,21 @@
 /*
  * export_cmd — "export FORMAT": the rows come from SQL (v_verdicts; the
  * STIX bundle from fw_stix_bundle(), RPZ serials from fw_next_serial());
- * this file picks the format, filters labels and writes the text.
+ * this file picks the format, filters labels and writes the text. Every
+ * option that reaches the output is checked here first (labels, zone
+ * name, TTL, policy); the RPZ is staged in memory and loaded with ldns
+ * (rpz_check) before a byte of it goes out.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/csv.h"
+#include "common/log.h"
 #include "report/export_cmd.h"
 #include "report/out.h"
 #include "report/rpz.h"
@@ -21,6 +26,7 @@
 
 struct export_opts {
 	const char *labels;	/* comma-separated, NULL: the format's default */
+	char origin[RPZ_NAME_BUFSZ];	/* the zone's name; zone.origin points here */
 	struct rpz_zone zone;
 };
 
@@ -97,12 +103,44 @@ export_stix(FILE *out, struct store *st, const struct export_opts *o, char *err,
 	    o->labels, err, errlen);
 }
 
+/* The zone for the domains of RES into OUT, staged and checked: 0, or -1 with err. */
+static int
+export_rpz_zone(FILE *out, const struct rpz_zone *z, PGresult *res, char *err, size_t errlen)
+{
+	char *text = NULL, why[200];
+	size_t len = 0, written = 0;
+	FILE *mem = open_memstream(&text, &len);
+	int rc = -1;
+
+	if (mem == NULL) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return -1;
+	}
+	rpz_write_header(mem, z);
+	for (int r = 0; r < PQntuples(res); r++)
+		written += rpz_write_domain(mem, z, PQgetvalue(res, r, 0)) == 0;
+	if (fclose(mem) != 0)
+		snprintf(err, errlen, "%s", strerror(errno));
+	else if (rpz_check(text, len, z, written, why, sizeof(why)) != 0)
+		snprintf(err, errlen, "the zone would not load, nothing written: %s", why);
+	else {
+		fwrite(text, 1, len, out);	/* a failed write is out's (or main's) to report */
+		rc = 0;
+	}
+	if (written < (size_t)PQntuples(res))
+		log_warnx("export rpz: %zu domain(s) too long to be triggers under %s, left out",
+		    (size_t)PQntuples(res) - written, z->origin);
+	free(text);
+	return rc;
+}
+
 static int
 export_rpz(FILE *out, struct store *st, const struct export_opts *o, char *err, size_t errlen)
 {
 	struct rpz_zone z = o->zone;
 	const char *p[1] = { z.origin };
 	PGresult *res = store_query(st, "SELECT fw_next_serial($1)", 1, p, err, errlen);
+	int rc;
 
 	if (res == NULL)
 		return -1;
@@ -112,11 +150,9 @@ export_rpz(FILE *out, struct store *st, const struct export_opts *o, char *err, 
 	if ((res = store_query(st, "SELECT domain FROM v_verdicts " EXPORT_WHERE " ORDER BY domain",
 	    1, p, err, errlen)) == NULL)
 		return -1;
-	rpz_write_header(out, &z);
-	for (int r = 0; r < PQntuples(res); r++)
-		rpz_write_domain(out, &z, PQgetvalue(res, r, 0));
+	rc = export_rpz_zone(out, &z, res, err, errlen);
 	PQclear(res);
-	return 0;
+	return rc;
 }
 
 static const struct export_format {
@@ -139,6 +175,45 @@ export_format_find(const char *name)
 	return NULL;
 }
 
+/* Take option C with ARG into O or OUT_PATH: 0, or -1 with err naming the option. */
+static int
+export_option(int c, const char *arg, struct export_opts *o, const char **out_path, char *err,
+    size_t errlen)
+{
+	char why[200];
+	enum name_status st;
+	int64_t ms;
+
+	switch (c) {
+	case 'l':
+		o->labels = arg;
+		return export_labels_check(arg, err, errlen);
+	case 'o':
+		*out_path = arg;
+		return 0;
+	case 'p':
+		if (rpz_policy_parse(arg, &o->zone.policy, why, sizeof(why)) == 0)
+			return 0;
+		snprintf(err, errlen, "--policy %s", why);
+		return -1;
+	case 'z':
+		if ((st = rpz_name(arg, o->origin)) == NAME_OK)
+			return 0;
+		snprintf(err, errlen, "--zone takes a domain name: %s", name_strerror(st));
+		return -1;
+	case 't':
+		if (cfg_parse_duration(arg, 0, &ms) == 0 && ms >= 1000 && ms / 1000 <= RPZ_TTL_MAX) {
+			o->zone.ttl = (long)(ms / 1000);
+			return 0;
+		}
+		snprintf(err, errlen, "--ttl takes seconds (300, 5m, ...), from 1 s to %ld s "
+		    "(RFC 2181)", RPZ_TTL_MAX);
+		return -1;
+	}
+	snprintf(err, errlen, "unknown option");
+	return -1;
+}
+
 /* Parse the options into O and OUT_PATH; CLI_OK or the status to stop with. */
 static int
 export_options(int argc, char **argv, struct export_opts *o, const char **out_path)
@@ -149,29 +224,14 @@ export_options(int argc, char **argv, struct export_opts *o, const char **out_pa
 		{ "ttl", required_argument, NULL, 't' }, { "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 }
 	};
-	static char zone[256];
 	char err[256];
-	int64_t ms;
 	int c;
 
 	while ((c = cli_getopt(&export_cmd_export, argc, argv, "l:o:p:z:t:h", opts)) != -1) {
 		if (CLI_STOP(c))
 			return CLI_STOP_STATUS(c);
-		if (c == 'l' && export_labels_check(optarg, err, sizeof(err)) == 0)
-			o->labels = optarg;
-		else if (c == 'o')
-			*out_path = optarg;
-		else if (c == 'p' && rpz_policy_parse(optarg, &o->zone.policy, err, sizeof(err)) == 0)
-			;
-		else if (c == 'z' && optarg[0] != '\0' && strlen(optarg) + 2 <= sizeof(zone)) {
-			snprintf(zone, sizeof(zone), "%s%s", optarg,
-			    optarg[strlen(optarg) - 1] == '.' ? "" : ".");
-			o->zone.origin = zone;
-		} else if (c == 't' && cfg_parse_duration(optarg, 0, &ms) == 0 && ms >= 1000)
-			o->zone.ttl = (long)(ms / 1000);
-		else
-			return cli_usage_error(&export_cmd_export, c == 't' ? "--ttl takes seconds "
-			    "(300, 5m, ...), at least 1 s" : c == 'z' ? "--zone takes a zone name" : err);
+		if (export_option(c, optarg, o, out_path, err, sizeof(err)) != 0)
+			return cli_usage_error(&export_cmd_export, err);
 	}
 	return CLI_OK;
 }
@@ -192,7 +252,7 @@ export_write(FILE *fp, struct store *st, const void *arg, char *err, size_t errl
 static int
 export_run(struct cli *cli, int argc, char **argv)
 {
-	struct export_opts o = { NULL, { "rpz.fluxwatch.", 0, 300, { RPZ_NXDOMAIN, "" } } };
+	struct export_opts o = { NULL, "rpz.fluxwatch.", { o.origin, 0, 300, { RPZ_NXDOMAIN, "" } } };
 	struct export_job job = { NULL, &o };
 	const char *out_path = NULL;
 	char what[32];
@@ -217,7 +277,9 @@ const struct cli_verb export_cmd_export = {
 	"patterns, valid_from, labels, confidence = score x 100); rpz: a Response\n"
 	"Policy Zone (SOA serial greater at each export) blocking each domain and its\n"
 	"subdomains, --policy nxdomain (default), nodata, drop or cname:SINKHOLE,\n"
-	"--zone its name (rpz.fluxwatch), --ttl its TTL (300). --label keeps those\n"
-	"labels (stix and rpz: single_flux,double_flux; csv and jsonl: all).\n"
+	"--zone its name (rpz.fluxwatch), --ttl its TTL (300; 1 s to 2147483647 s);\n"
+	"names follow the seed-list rules, and a zone that does not load (ldns) is\n"
+	"never written. --label keeps those labels (stix and rpz:\n"
+	"single_flux,double_flux; csv and jsonl: all).\n"
 	"--out FILE replaces FILE atomically once the export is complete."
 };

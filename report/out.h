@@ -10,17 +10,24 @@
 #include <stddef.h>
 #include <stdio.h>
 
+struct wstream;
+
 struct out {
 	FILE *fp;
 	char *path;	/* NULL: stdout */
 	char *tmp;
+	struct wstream *w;	/* the file's stream (NULL: stdout) */
 };
 
 /* Open PATH (NULL or "-": stdout). 0, or -1 with err. */
 int out_open(struct out *o, const char *path, char *err, size_t errlen);
 
-/* Finish: on success (ok) flush and rename into place; else remove the
- * partial file. 0, or -1 with err when writing failed. */
+/*
+ * Finish: on success (OK) flush, fsync and rename into place; else remove
+ * the partial file. 0, or -1 with err (the system's error of the first
+ * write that failed) when writing failed. Standard output is only flushed:
+ * main() closes it and reports its errors, for every verb.
+ */
 int out_close(struct out *o, int ok, char *err, size_t errlen);
 
 struct cfg;

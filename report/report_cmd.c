@@ -234,6 +234,36 @@ report_options(struct cli *cli, int argc, char **argv, struct report_opts *o, co
 	return CLI_OK;
 }
 
+/*
+ * Create DIR, or take the folder that is there; a symbolic link there is
+ * refused, not followed (a planted link would send the page anywhere).
+ * 0, or -1 once logged.
+ */
+static int
+report_dir(const char *dir)
+{
+	size_t n = strlen(dir);
+	struct stat st;
+	char *real;
+	int rc = -1;
+
+	while (n > 1 && dir[n - 1] == '/')	/* "link/" would follow the link */
+		n--;
+	if ((real = strndup(dir, n)) == NULL) {
+		log_warnx("report: out of memory");
+		return -1;
+	}
+	if ((mkdir(real, 0755) != 0 && errno != EEXIST) || lstat(real, &st) != 0)
+		log_warn("report: %s", real);
+	else if (!S_ISDIR(st.st_mode))
+		log_warnx("report: %s: %s", real, S_ISLNK(st.st_mode) ? "a symbolic link: give "
+		    "the folder itself" : "not a folder");
+	else
+		rc = 0;
+	free(real);
+	return rc;
+}
+
 static int
 report_write(FILE *fp, struct store *st, const void *arg, char *err, size_t errlen)
 {
@@ -250,10 +280,8 @@ report_run(struct cli *cli, int argc, char **argv)
 
 	if ((rc = report_options(cli, argc, argv, &o, &dir)) != CLI_OK)
 		return rc;
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-		log_warn("report: %s", dir);
+	if (report_dir(dir) != 0)
 		return CLI_RUNTIME;
-	}
 	if ((path = malloc(strlen(dir) + 16)) == NULL)
 		return CLI_RUNTIME;
 	snprintf(path, strlen(dir) + 16, "%s/index.html", dir);
@@ -270,5 +298,6 @@ const struct cli_verb report_cmd_report = {
 	"domains with the given labels (single_flux,double_flux) and their reasons,\n"
 	"and for each (at most --limit, 50) inline SVG plots over --window (the\n"
 	"scoring window): distinct addresses and ASNs, addresses first seen per time\n"
-	"slice (--buckets slices, 40), lowest TTL, and name server churn for double flux."
+	"slice (--buckets slices, 40), lowest TTL, and name server churn for double flux.\n"
+	"DIR may exist; a symbolic link at DIR is refused."
 };
