@@ -139,31 +139,31 @@ export_format_find(const char *name)
 	return NULL;
 }
 
-/* Parse the options into O and OUT_PATH; CLI_OK or the status to stop with. */
+static const struct option export_opts_table[] = {
+	{ "label", required_argument, NULL, 'l' }, { "out", required_argument, NULL, 'o' },
+	{ "policy", required_argument, NULL, 'p' }, { "zone", required_argument, NULL, 'z' },
+	{ "ttl", required_argument, NULL, 't' }, { 0, 0, 0, 0 }
+};
+
+/* Parse the options into O and OUT_PATH; CLI_OK or CLI_USAGE (reported). */
 static int
 export_options(int argc, char **argv, struct export_opts *o, const char **out_path)
 {
-	static const struct option opts[] = {
-		{ "label", required_argument, NULL, 'l' }, { "out", required_argument, NULL, 'o' },
-		{ "policy", required_argument, NULL, 'p' }, { "zone", required_argument, NULL, 'z' },
-		{ "ttl", required_argument, NULL, 't' }, { "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 }
-	};
 	static char zone[256];
 	char err[256];
 	int64_t ms;
 	int c;
 
-	while ((c = cli_getopt(&export_cmd_export, argc, argv, "l:o:p:z:t:h", opts)) != -1) {
-		if (CLI_STOP(c))
-			return CLI_STOP_STATUS(c);
+	while ((c = cli_getopt(&export_cmd_export, argc, argv)) != -1) {
+		if (c == CLI_BAD_OPTION)
+			return CLI_USAGE;
 		if (c == 'l' && export_labels_check(optarg, err, sizeof(err)) == 0)
 			o->labels = optarg;
 		else if (c == 'o')
 			*out_path = optarg;
 		else if (c == 'p' && rpz_policy_parse(optarg, &o->zone.policy, err, sizeof(err)) == 0)
 			;
-		else if (c == 'z' && optarg[0] != '\0' && strlen(optarg) + 2 <= sizeof(zone)) {
+		else if (c == 'z' && strlen(optarg) + 2 <= sizeof(zone)) {
 			snprintf(zone, sizeof(zone), "%s%s", optarg,
 			    optarg[strlen(optarg) - 1] == '.' ? "" : ".");
 			o->zone.origin = zone;
@@ -219,5 +219,6 @@ const struct cli_verb export_cmd_export = {
 	"subdomains, --policy nxdomain (default), nodata, drop or cname:SINKHOLE,\n"
 	"--zone its name (rpz.fluxwatch), --ttl its TTL (300). --label keeps those\n"
 	"labels (stix and rpz: single_flux,double_flux; csv and jsonl: all).\n"
-	"--out FILE replaces FILE atomically once the export is complete."
+	"--out FILE replaces FILE atomically once the export is complete.",
+	NULL, "l:o:p:z:t:", export_opts_table
 };

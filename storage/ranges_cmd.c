@@ -97,23 +97,18 @@ ranges_file(const struct ranges_kind *k, struct store_copy *cp, const char *path
 	return r < 0 ? -1 : 0;
 }
 
+/* "asn load FILE...": argv[0] is "load". */
 static int
 ranges_run(const struct ranges_kind *k, struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
 	char err[STORE_ERRLEN], sql[64];
 	long long rows = 0, bad = 0;
 	struct store_copy *cp;
 	struct store *st;
-	int c, failed = 0;
+	int failed = 0;
 
-	if ((c = cli_subcommand(k->verb, argc, argv, "load")) != -1)
-		return c;
-	argc--;
-	argv++;
-	while ((c = cli_getopt(k->verb, argc, argv, "h", opts)) != -1)
-		if (CLI_STOP(c))
-			return CLI_STOP_STATUS(c);
+	if (cli_no_options(k->verb, argc, argv) != CLI_OK)
+		return CLI_USAGE;
 	if (optind >= argc)
 		return cli_usage_error(k->verb, "no file given");
 	if ((st = store_cmd_open(&cli->cfg)) == NULL)
@@ -167,12 +162,14 @@ ranges_geo_run(struct cli *cli, int argc, char **argv)
 const struct cli_verb ranges_cmd_asn = {
 	"asn", ranges_asn_run, "asn load FILE...",
 	"Replace the IP range -> ASN table with the given ip-location-db CSV files\n"
-	"(start,end,asn,org; IPv4 and IPv6), in one transaction."
+	"(start,end,asn,org; IPv4 and IPv6), in one transaction.",
+	"load", NULL, NULL
 };
 
 const struct cli_verb ranges_cmd_geo = {
 	"geo", ranges_geo_run, "geo load FILE...",
 	"Replace the IP range -> country table with the given ip-location-db country\n"
 	"CSV files (start,end,country; e.g. @ip-location-db/geo-whois-asn-country),\n"
-	"in one transaction. Without it, the countries feature is missing."
+	"in one transaction. Without it, the countries feature is missing.",
+	"load", NULL, NULL
 };
