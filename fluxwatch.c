@@ -2,7 +2,8 @@
  * fluxwatch — the verb table and dispatch, nothing else.
  *
  * Global options come before the verb: -c FILE (else $FLUXWATCH_CONFIG,
- * else built-in defaults), -v / -q for verbosity. Each verb lives in its
+ * else built-in defaults), -v / -q for verbosity. "VERB ... --help" is
+ * answered before the configuration is read (common/cli). Each verb lives in its
  * module (*_cmd.c) and returns the exit code: 0 ok, 1 runtime failure,
  * 2 usage or configuration error. Standard output is a wstream, closed
  * after the verb: a write that failed anywhere (a full disk, /dev/full)
@@ -50,17 +51,18 @@ dispatch(const char *config_path, int argc, char **argv)
 {
 	char err[512];
 	struct cli cli;
-	int rc;
+	int rc, shift;
 
 	for (size_t i = 0; verbs[i] != NULL; i++) {
 		if (strcmp(argv[0], verbs[i]->name) != 0)
 			continue;
+		if ((rc = cli_prepare(verbs[i], argc, argv, &shift)) != CLI_GO)
+			return rc;	/* --help answered, or no such sub-command */
 		if (cfg_load(config_path, &cli.cfg, err, sizeof(err)) != 0) {
 			log_warnx("%s", err);
 			return CLI_USAGE;
 		}
-		optind = 0;	/* re-initialise getopt for the verb's own options */
-		rc = verbs[i]->run(&cli, argc, argv);
+		rc = verbs[i]->run(&cli, argc - shift, argv + shift);
 		cfg_free(&cli.cfg);
 		return rc;
 	}

@@ -1,18 +1,25 @@
 /*
  * cfg — load and validate the YAML configuration.
  *
- * libyaml builds the document tree (with a line and column on every node);
- * this file walks it against cfg_root_fields. Defaults are applied by
- * parsing each field's default text with the same scalar parser the file
- * goes through, so a default can never bypass a bound. Errors are formatted
- * once, as "FILE:LINE:COL: reason", into the caller's buffer.
+ * cfg_yaml composes the document tree within its bounds (with a line and
+ * column on every node); this file walks it against cfg_root_fields. Every
+ * rule is checked while its nodes are at hand, so each error names where
+ * the offending value is: a value's own rule (cfg_field.check) as it is
+ * stored, a rule across one entry (check_entry) once the entry is read, a
+ * duplicate name as it is entered in a hash table of the list's names.
+ * Defaults are applied by parsing each field's default text with the same
+ * scalar parser the file goes through, so a default can never bypass a
+ * bound. Errors are formatted once, as "FILE:LINE:COL: reason", into the
+ * caller's buffer.
  */
 #include "config.h"
 
-#include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <search.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +27,7 @@
 
 #include "common/cfg.h"
 #include "common/cfg_keys.h"
-#include "scheduler/feed_parse.h"
+#include "common/cfg_yaml.h"
 
 struct cfg_ctx {
 	const char *name;
@@ -29,6 +36,19 @@ struct cfg_ctx {
 	size_t errlen;
 };
 
+/* Report MSG at MARK (NULL: the file) and return -1. */
+static int
+cfg_fail_at(struct cfg_ctx *ctx, const yaml_mark_t *mark, const char *msg)
+{
+	if (mark != NULL)
+		snprintf(ctx->err, ctx->errlen, "%s:%zu:%zu: %s", ctx->name, mark->line + 1,
+		    mark->column + 1, msg);
+	else
+		snprintf(ctx->err, ctx->errlen, "%s: %s", ctx->name, msg);
+	return -1;
+}
+
+/* Report at NODE (NULL: the file) and return -1. */
 static int
 cfg_fail(struct cfg_ctx *ctx, const yaml_node_t *node, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -42,12 +62,7 @@ cfg_fail(struct cfg_ctx *ctx, const yaml_node_t *node, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (node != NULL)
-		snprintf(ctx->err, ctx->errlen, "%s:%zu:%zu: %s", ctx->name,
-		    node->start_mark.line + 1, node->start_mark.column + 1, msg);
-	else
-		snprintf(ctx->err, ctx->errlen, "%s: %s", ctx->name, msg);
-	return -1;
+	return cfg_fail_at(ctx, node != NULL ? &node->start_mark : NULL, msg);
 }
 
 int
@@ -103,10 +118,15 @@ cfg_set_scalar(struct cfg_ctx *ctx, const struct cfg_field *f, void *base,
 	int64_t ms;
 
 	switch (f->kind) {
-	case CFG_K_STRING: {
-		char *copy = strdup(text);
+	case CFG_K_STRING:
+	case CFG_K_NAME: {
+		const char *why = f->kind == CFG_K_NAME && text[0] == '\0' ?
+		    "is empty (a name is required)" : f->check != NULL ? f->check(text) : NULL;
+		char *copy;
 
-		if (copy == NULL)
+		if (why != NULL)
+			return cfg_fail(ctx, node, "%s: \"%s\" %s", f->key, text, why);
+		if ((copy = strdup(text)) == NULL)
 			return cfg_fail(ctx, node, "out of memory");
 		free(*(char **)(void *)slot);
 		*(char **)(void *)slot = copy;
@@ -162,12 +182,108 @@ cfg_is_empty(const yaml_node_t *node)
 	    node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 }
 
+/* The value node of KEY in MAP, or NULL. MAP's keys are known fields, so this is short. */
+static yaml_node_t *
+cfg_map_get(const struct cfg_ctx *ctx, const yaml_node_t *map, const char *key)
+{
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		const yaml_node_t *k = yaml_document_get_node(ctx->doc, p->key);
+
+		if (k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, key) == 0)
+			return yaml_document_get_node(ctx->doc, p->value);
+	}
+	return NULL;
+}
+
+/* F's rule across the entry at BASE, read from MAP; the error points at the key it names. */
+static int
+cfg_check_entry(struct cfg_ctx *ctx, const struct cfg_field *f, const void *base,
+    const yaml_node_t *map)
+{
+	const char *key = NULL, *why;
+	const yaml_node_t *at;
+
+	if (f->check_entry == NULL || (why = f->check_entry(base, &key)) == NULL)
+		return 0;
+	at = key != NULL ? cfg_map_get(ctx, map, key) : NULL;
+	return cfg_fail(ctx, at != NULL ? at : map, "%s: %s", f->key, why);
+}
+
+/* The names of one list's entries, each with the index of the entry that has it. */
+struct cfg_names {
+	const struct cfg_field *field;	/* the entries' CFG_K_NAME field; NULL: none */
+	struct hsearch_data table;
+};
+
+static int
+cfg_names_init(struct cfg_ctx *ctx, struct cfg_names *names, const struct cfg_field *sub,
+    size_t n, const yaml_node_t *seq)
+{
+	memset(names, 0, sizeof(*names));
+	for (const struct cfg_field *f = sub; f->key != NULL && names->field == NULL; f++)
+		if (f->kind == CFG_K_NAME)
+			names->field = f;
+	if (names->field != NULL && !hcreate_r(2 * n, &names->table)) {	/* half full at most */
+		names->field = NULL;
+		return cfg_fail(ctx, seq, "out of memory");
+	}
+	return 0;
+}
+
+static void
+cfg_names_free(struct cfg_names *names)
+{
+	if (names->field != NULL)
+		hdestroy_r(&names->table);
+}
+
+/* Enter the name of entry I (at ELEM) of SEQ; a name used before is an error naming both. */
+static int
+cfg_names_add(struct cfg_ctx *ctx, struct cfg_names *names, const char *list,
+    const yaml_node_t *seq, size_t i, const void *elem)
+{
+	ENTRY e, *found;
+	const yaml_node_t *at, *first;
+
+	if (names->field == NULL)
+		return 0;
+	e.key = *(char *const *)(const void *)((const char *)elem + names->field->off);
+	e.data = (void *)(uintptr_t)i;
+	if (!hsearch_r(e, ENTER, &found, &names->table))
+		return cfg_fail(ctx, seq, "out of memory");
+	if (found->data == e.data)
+		return 0;
+	at = cfg_map_get(ctx, yaml_document_get_node(ctx->doc, seq->data.sequence.items.start[i]),
+	    names->field->key);
+	first = cfg_map_get(ctx, yaml_document_get_node(ctx->doc,
+	    seq->data.sequence.items.start[(uintptr_t)found->data]), names->field->key);
+	return cfg_fail(ctx, at, "%s: %s \"%s\" is used twice (first at line %zu, column %zu)",
+	    list, names->field->key, e.key, first->start_mark.line + 1, first->start_mark.column + 1);
+}
+
+/* Entry I of the list F: defaults, its keys, its rule, its name. */
+static int
+cfg_walk_entry(struct cfg_ctx *ctx, const struct cfg_field *f, struct cfg_names *names,
+    const yaml_node_t *seq, size_t i, void *elem)
+{
+	yaml_node_t *item = yaml_document_get_node(ctx->doc, seq->data.sequence.items.start[i]);
+
+	if (item->type != YAML_MAPPING_NODE)
+		return cfg_fail(ctx, item, "%s: each entry must be a mapping", f->key);
+	if (cfg_apply_defaults(ctx, f->sub, elem) != 0 || cfg_walk_map(ctx, f->sub, elem, item) != 0 ||
+	    cfg_check_entry(ctx, f, elem, item) != 0)
+		return -1;
+	return cfg_names_add(ctx, names, f->key, seq, i, elem);
+}
+
 static int
 cfg_walk_list(struct cfg_ctx *ctx, const struct cfg_field *f, void *base, yaml_node_t *seq)
 {
 	void **items = (void **)(void *)((char *)base + f->off);
 	size_t *count = (size_t *)(void *)((char *)base + f->count_off);
+	struct cfg_names names;
 	size_t n;
+	int rc = 0;
 
 	if (cfg_is_empty(seq))
 		return 0;
@@ -177,21 +293,14 @@ cfg_walk_list(struct cfg_ctx *ctx, const struct cfg_field *f, void *base, yaml_n
 	if (n == 0)
 		return 0;
 	*items = calloc(n, f->elem_size);
-	if (*items == NULL)
+	if (*items == NULL || cfg_names_init(ctx, &names, f->sub, n, seq) != 0)
 		return cfg_fail(ctx, seq, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		yaml_node_t *item = yaml_document_get_node(ctx->doc,
-		    seq->data.sequence.items.start[i]);
-		void *elem = (char *)*items + i * f->elem_size;
-
-		*count = i + 1;
-		if (item->type != YAML_MAPPING_NODE)
-			return cfg_fail(ctx, item, "%s: each entry must be a mapping", f->key);
-		if (cfg_apply_defaults(ctx, f->sub, elem) != 0 ||
-		    cfg_walk_map(ctx, f->sub, elem, item) != 0)
-			return -1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		*count = i + 1;	/* cfg_free() frees a half-read entry too */
+		rc = cfg_walk_entry(ctx, f, &names, seq, i, (char *)*items + i * f->elem_size);
 	}
-	return 0;
+	cfg_names_free(&names);
+	return rc;
 }
 
 static int
@@ -203,7 +312,9 @@ cfg_set_node(struct cfg_ctx *ctx, const struct cfg_field *f, void *base, yaml_no
 			return 0;
 		if (val->type != YAML_MAPPING_NODE)
 			return cfg_fail(ctx, val, "%s: expected a mapping", f->key);
-		return cfg_walk_map(ctx, f->sub, (char *)base + f->off, val);
+		if (cfg_walk_map(ctx, f->sub, (char *)base + f->off, val) != 0)
+			return -1;
+		return cfg_check_entry(ctx, f, (char *)base + f->off, val);
 	case CFG_K_LIST:
 		return cfg_walk_list(ctx, f, base, val);
 	default:
@@ -225,9 +336,9 @@ cfg_find(const struct cfg_field *fields, const char *key)
 static int
 cfg_walk_map(struct cfg_ctx *ctx, const struct cfg_field *fields, void *base, yaml_node_t *map)
 {
-	yaml_node_pair_t *p, *q;
+	uint64_t seen = 0;	/* bit i: fields[i] was given */
 
-	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = yaml_document_get_node(ctx->doc, p->key);
 		yaml_node_t *v = yaml_document_get_node(ctx->doc, p->value);
 		const struct cfg_field *f;
@@ -239,13 +350,10 @@ cfg_walk_map(struct cfg_ctx *ctx, const struct cfg_field *fields, void *base, ya
 		f = cfg_find(fields, key);
 		if (f == NULL)
 			return cfg_fail(ctx, k, "unknown key \"%s\"", key);
-		for (q = map->data.mapping.pairs.start; q < p; q++) {
-			yaml_node_t *prev = yaml_document_get_node(ctx->doc, q->key);
-
-			if (prev->type == YAML_SCALAR_NODE &&
-			    strcmp((const char *)prev->data.scalar.value, key) == 0)
-				return cfg_fail(ctx, k, "duplicate key \"%s\"", key);
-		}
+		assert(f - fields < 64);
+		if (seen & (UINT64_C(1) << (f - fields)))
+			return cfg_fail(ctx, k, "duplicate key \"%s\"", key);
+		seen |= UINT64_C(1) << (f - fields);
 		if (cfg_set_node(ctx, f, base, v) != 0)
 			return -1;
 	}
@@ -257,66 +365,16 @@ cfg_walk_map(struct cfg_ctx *ctx, const struct cfg_field *fields, void *base, ya
 }
 
 static int
-cfg_check_unique(struct cfg_ctx *ctx, const char *what, const void *items,
-    size_t n, size_t size)
-{
-	for (size_t i = 0; i < n; i++) {
-		const char *a = *(char *const *)(const void *)((const char *)items + i * size);
-
-		for (size_t j = 0; j < i; j++) {
-			const char *b = *(char *const *)(const void *)((const char *)items + j * size);
-
-			if (strcmp(a, b) == 0)
-				return cfg_fail(ctx, NULL, "%s name \"%s\" is used twice", what, a);
-		}
-	}
-	return 0;
-}
-
-static int
-cfg_check(struct cfg_ctx *ctx, const struct cfg *cfg)
-{
-	unsigned char buf[sizeof(struct in6_addr)];
-
-	for (size_t i = 0; i < cfg->n_resolvers; i++) {
-		const char *a = cfg->resolvers[i].address;
-
-		if (inet_pton(AF_INET, a, buf) != 1 && inet_pton(AF_INET6, a, buf) != 1)
-			return cfg_fail(ctx, NULL, "resolver \"%s\": address \"%s\" is not an "
-			    "IPv4 or IPv6 address", cfg->resolvers[i].name, a);
-	}
-	for (size_t i = 0; i < cfg->n_feeds; i++) {
-		const struct cfg_feed *f = &cfg->feeds[i];
-
-		if (feed_format_from_name(f->format) < 0)
-			return cfg_fail(ctx, NULL, "feed \"%s\": unknown format \"%s\"",
-			    f->name, f->format);
-		if (strcmp(f->format, "csv") == 0 && f->column[0] == '\0')
-			return cfg_fail(ctx, NULL, "feed \"%s\": format csv needs column:", f->name);
-		if (strncmp(f->url, "http://", 7) != 0 && strncmp(f->url, "https://", 8) != 0 &&
-		    strncmp(f->url, "file://", 7) != 0)
-			return cfg_fail(ctx, NULL, "feed \"%s\": url must be https://, http:// "
-			    "or file://", f->name);
-	}
-	if (cfg->schedule.min_interval_ms > cfg->schedule.max_interval_ms)
-		return cfg_fail(ctx, NULL, "schedule: min_interval is longer than max_interval");
-	if (cfg_check_unique(ctx, "resolver", cfg->resolvers, cfg->n_resolvers,
-	    sizeof(struct cfg_resolver)) != 0)
-		return -1;
-	return cfg_check_unique(ctx, "feed", cfg->feeds, cfg->n_feeds, sizeof(struct cfg_feed));
-}
-
-static int
-cfg_load_doc(struct cfg_ctx *ctx, yaml_parser_t *parser, struct cfg *cfg)
+cfg_load_doc(struct cfg_ctx *ctx, const char *text, size_t len, struct cfg *cfg)
 {
 	yaml_document_t doc;
 	yaml_node_t *root;
+	yaml_mark_t where;
+	char why[256];
 	int rc;
 
-	if (!yaml_parser_load(parser, &doc))
-		return cfg_fail(ctx, NULL, "%zu:%zu: %s", parser->problem_mark.line + 1,
-		    parser->problem_mark.column + 1,
-		    parser->problem != NULL ? parser->problem : "malformed YAML");
+	if (cfg_yaml_compose(text, len, &doc, &where, why, sizeof(why)) != 0)
+		return cfg_fail_at(ctx, &where, why);
 	ctx->doc = &doc;
 	root = yaml_document_get_root_node(&doc);
 	if (root == NULL || cfg_is_empty(root))
@@ -330,15 +388,15 @@ cfg_load_doc(struct cfg_ctx *ctx, yaml_parser_t *parser, struct cfg *cfg)
 	return rc;
 }
 
+/* Fill *cfg from TEXT (NULL: defaults only); PATH is kept in cfg->path. */
 static int
-cfg_load_parser(struct cfg_ctx *ctx, yaml_parser_t *parser, const char *path, struct cfg *cfg)
+cfg_load_text(struct cfg_ctx *ctx, const char *text, size_t len, const char *path,
+    struct cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	if (cfg_apply_defaults(ctx, cfg_root_fields, cfg) != 0)
 		goto fail;
-	if (parser != NULL && cfg_load_doc(ctx, parser, cfg) != 0)
-		goto fail;
-	if (cfg_check(ctx, cfg) != 0)
+	if (text != NULL && cfg_load_doc(ctx, text, len, cfg) != 0)
 		goto fail;
 	if (path != NULL && (cfg->path = strdup(path)) == NULL) {
 		cfg_fail(ctx, NULL, "out of memory");
@@ -355,42 +413,62 @@ cfg_load_string(const char *name, const char *text, size_t len, struct cfg *cfg,
     char *err, size_t errlen)
 {
 	struct cfg_ctx ctx = { name, NULL, err, errlen };
-	yaml_parser_t parser;
-	int rc;
 
-	if (!yaml_parser_initialize(&parser))
-		return cfg_fail(&ctx, NULL, "out of memory");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	rc = cfg_load_parser(&ctx, &parser, name, cfg);
-	yaml_parser_delete(&parser);
-	return rc;
+	return cfg_load_text(&ctx, text, len, name, cfg);
+}
+
+/* All of FP, at most CFG_MAX_BYTES, into *TEXT (the caller frees it). */
+static int
+cfg_read(struct cfg_ctx *ctx, FILE *fp, char **text, size_t *len)
+{
+	size_t cap = 65536, n = 0, got;
+	char *buf = malloc(cap), *bigger;
+
+	while (buf != NULL && (got = fread(buf + n, 1, cap - n, fp)) > 0) {
+		if ((n += got) < cap)
+			continue;
+		if (n > CFG_MAX_BYTES) {
+			free(buf);
+			return cfg_fail(ctx, NULL, "larger than %d bytes (the limit)", CFG_MAX_BYTES);
+		}
+		cap = cap * 2 > CFG_MAX_BYTES ? (size_t)CFG_MAX_BYTES + 1 : cap * 2;
+		if ((bigger = realloc(buf, cap)) == NULL)
+			free(buf);
+		buf = bigger;
+	}
+	if (buf == NULL)
+		return cfg_fail(ctx, NULL, "out of memory");
+	if (ferror(fp)) {
+		free(buf);
+		return cfg_fail(ctx, NULL, "cannot read: %s", strerror(errno));
+	}
+	*text = buf;
+	*len = n;
+	return 0;
 }
 
 int
 cfg_load(const char *path, struct cfg *cfg, char *err, size_t errlen)
 {
 	struct cfg_ctx ctx = { path, NULL, err, errlen };
-	yaml_parser_t parser;
+	char *text = NULL;
+	size_t len = 0;
 	FILE *fp;
 	int rc;
 
 	if (path == NULL) {
 		ctx.name = "(defaults)";
-		return cfg_load_parser(&ctx, NULL, NULL, cfg);
+		return cfg_load_text(&ctx, NULL, 0, NULL, cfg);
 	}
-	fp = fopen(path, "r");
-	if (fp == NULL) {
-		memset(cfg, 0, sizeof(*cfg));
+	memset(cfg, 0, sizeof(*cfg));
+	if ((fp = fopen(path, "r")) == NULL)
 		return cfg_fail(&ctx, NULL, "cannot open: %s", strerror(errno));
-	}
-	if (!yaml_parser_initialize(&parser)) {
-		fclose(fp);
-		return cfg_fail(&ctx, NULL, "out of memory");
-	}
-	yaml_parser_set_input_file(&parser, fp);
-	rc = cfg_load_parser(&ctx, &parser, path, cfg);
-	yaml_parser_delete(&parser);
+	rc = cfg_read(&ctx, fp, &text, &len);
 	fclose(fp);
+	if (rc != 0)
+		return -1;
+	rc = cfg_load_text(&ctx, text, len, path, cfg);
+	free(text);
 	return rc;
 }
 
@@ -400,7 +478,7 @@ cfg_free_fields(const struct cfg_field *fields, void *base)
 	for (const struct cfg_field *f = fields; f->key != NULL; f++) {
 		void *slot = (char *)base + f->off;
 
-		if (f->kind == CFG_K_STRING) {
+		if (f->kind == CFG_K_STRING || f->kind == CFG_K_NAME) {
 			free(*(char **)slot);
 			*(char **)slot = NULL;
 		} else if (f->kind == CFG_K_SECTION) {
@@ -428,23 +506,27 @@ cfg_free(struct cfg *cfg)
 	cfg->path = NULL;
 }
 
+/* Lines of a list's entry template start with "#": a list's default is empty. */
 static void
-cfg_print_fields(FILE *out, const struct cfg_field *fields, int indent, int in_list)
+cfg_print_fields(FILE *out, const struct cfg_field *fields, int indent, int in_list,
+    const char *hash)
 {
 	for (const struct cfg_field *f = fields; f->key != NULL; f++) {
 		const char *lead = (in_list && f == fields) ? "- " : (in_list ? "  " : "");
 
-		fprintf(out, "%*s# %s\n", indent, "", f->doc);
+		fprintf(out, "%s%*s# %s\n", hash, indent + (int)strlen(lead) - (f == fields) * 2, "",
+		    f->doc);
 		if (f->kind == CFG_K_SECTION) {
-			fprintf(out, "%*s%s%s:\n", indent, "", lead, f->key);
-			cfg_print_fields(out, f->sub, indent + 2, 0);
+			fprintf(out, "%s%*s%s%s:\n", hash, indent, "", lead, f->key);
+			cfg_print_fields(out, f->sub, indent + 2, 0, hash);
 		} else if (f->kind == CFG_K_LIST) {
-			fprintf(out, "%*s%s%s:\n", indent, "", lead, f->key);
-			cfg_print_fields(out, f->sub, indent + 2, 1);
+			fprintf(out, "%s%*s%s%s:   # none; each entry has these keys:\n", hash, indent, "",
+			    lead, f->key);
+			cfg_print_fields(out, f->sub, indent + 2, 1, "#");
 		} else if (f->def == NULL) {
-			fprintf(out, "%*s%s%s:   # required\n", indent, "", lead, f->key);
+			fprintf(out, "%s%*s%s%s:   # required\n", hash, indent, "", lead, f->key);
 		} else {
-			fprintf(out, "%*s%s%s: \"%s\"\n", indent, "", lead, f->key, f->def);
+			fprintf(out, "%s%*s%s%s: \"%s\"\n", hash, indent, "", lead, f->key, f->def);
 		}
 	}
 }
@@ -452,7 +534,10 @@ cfg_print_fields(FILE *out, const struct cfg_field *fields, int indent, int in_l
 void
 cfg_print_defaults(FILE *out)
 {
-	fputs("# fluxwatch configuration: every key with its default.\n"
-	    "# Durations: 500ms, 30s, 5m, 2h, 7d, 1w, or a bare number of seconds.\n", out);
-	cfg_print_fields(out, cfg_root_fields, 0, 0);
+	fprintf(out, "# fluxwatch configuration: every key with its default.\n"
+	    "# Durations: 500ms, 30s, 5m, 2h, 7d, 1w, or a bare number of seconds.\n"
+	    "# Limits: at most %d bytes, lists and mappings nested %d deep, %d entries in\n"
+	    "# one list or mapping (so %d resolvers and %d feeds), no aliases (*name).\n",
+	    CFG_MAX_BYTES, CFG_MAX_DEPTH, CFG_MAX_ENTRIES, CFG_MAX_ENTRIES, CFG_MAX_ENTRIES);
+	cfg_print_fields(out, cfg_root_fields, 0, 0, "");
 }

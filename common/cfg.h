@@ -4,7 +4,15 @@
  *
  * Every key has a default in that table except what cannot have one (a
  * resolver's address, a feed's url). Unknown keys, wrong types, values out
- * of range and missing required keys are errors naming FILE:LINE:COLUMN.
+ * of range, missing required keys, duplicate or empty names, addresses that
+ * are not IP literals, bad feed URLs, min_interval > max_interval, a NUL
+ * byte or bad UTF-8 are all errors naming FILE:LINE:COLUMN.
+ *
+ * Bounds: a file of at most CFG_MAX_BYTES, collections nested at most
+ * CFG_MAX_DEPTH deep, at most CFG_MAX_ENTRIES items in one list or mapping
+ * (so at most that many resolvers, and feeds), no YAML aliases. Checking is
+ * linear in the size of the file.
+ *
  * Times are durations written as "250ms", "30s", "5m", "2h", "7d", "1w" or a
  * bare number of seconds, and are held in milliseconds; CFG_FOREVER marks a
  * watch window that never ends.
@@ -20,6 +28,10 @@
 #include <stdio.h>
 
 #define CFG_FOREVER INT64_C(-1)
+
+#define CFG_MAX_BYTES (16 * 1024 * 1024)	/* a configuration file */
+#define CFG_MAX_DEPTH 64			/* nested lists and mappings */
+#define CFG_MAX_ENTRIES 10000			/* items of one list or mapping */
 
 struct cfg_resolver {
 	char *name;
@@ -118,7 +130,10 @@ void cfg_free(struct cfg *cfg);
  */
 int cfg_parse_duration(const char *text, int allow_forever, int64_t *ms);
 
-/* Print every key with its default as a commented YAML document. */
+/*
+ * Print every key with its default as a commented YAML document that loads
+ * as it is: the lists are empty, their entries' keys shown commented out.
+ */
 void cfg_print_defaults(FILE *out);
 
 #endif

@@ -1,21 +1,83 @@
 /*
- * cfg_keys — every configuration key, its bounds, default and meaning.
- * Times are in milliseconds in the struct and written as durations in YAML.
+ * cfg_keys — every configuration key, its bounds, default, meaning and the
+ * rules its value obeys. Times are in milliseconds in the struct and
+ * written as durations in YAML.
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "common/cfg.h"
 #include "common/cfg_keys.h"
+#include "scheduler/feed_parse.h"
 
 #define DAY_MS (86400LL * 1000)
-#define STR(s, m, d, doc) { #m, CFG_K_STRING, offsetof(s, m), 0, 0, d, doc, NULL, 0, 0 }
-#define INT(s, m, lo, hi, d, doc) { #m, CFG_K_INT, offsetof(s, m), lo, hi, d, doc, NULL, 0, 0 }
-#define DUR(s, m, k, lo, hi, d, doc) { k, CFG_K_DURATION, offsetof(s, m), lo, hi, d, doc, NULL, 0, 0 }
-#define END { NULL, 0, 0, 0, 0, NULL, NULL, NULL, 0, 0 }
+#define QUOTE(x) #x
+#define LIMIT(x) "at most " QUOTE(x)
+#define STR(s, m, d, doc) { #m, CFG_K_STRING, offsetof(s, m), 0, 0, d, doc, NULL, 0, 0, NULL, NULL }
+#define NAME(s, m, doc) { #m, CFG_K_NAME, offsetof(s, m), 0, 0, NULL, doc, NULL, 0, 0, NULL, NULL }
+#define REQ(s, m, chk, doc) { #m, CFG_K_STRING, offsetof(s, m), 0, 0, NULL, doc, NULL, 0, 0, chk, NULL }
+#define INT(s, m, lo, hi, d, doc) { #m, CFG_K_INT, offsetof(s, m), lo, hi, d, doc, NULL, 0, 0, NULL, NULL }
+#define DUR(s, m, k, lo, hi, d, doc) \
+	{ k, CFG_K_DURATION, offsetof(s, m), lo, hi, d, doc, NULL, 0, 0, NULL, NULL }
+#define WATCH(s, m, k, hi, d, doc) \
+	{ k, CFG_K_WATCH, offsetof(s, m), 0, hi, d, doc, NULL, 0, 0, NULL, NULL }
+#define SECTION(m, sub, chk, doc) \
+	{ #m, CFG_K_SECTION, offsetof(struct cfg, m), 0, 0, "", doc, sub, 0, 0, NULL, chk }
+#define LIST(m, n, sub, type, chk, doc) { #m, CFG_K_LIST, offsetof(struct cfg, m), 0, 0, "", doc, \
+	sub, sizeof(type), offsetof(struct cfg, n), NULL, chk }
+#define END { NULL, 0, 0, 0, 0, NULL, NULL, NULL, 0, 0, NULL, NULL }
+
+static const char *
+cfg_keys_ip(const char *text)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	if (inet_pton(AF_INET, text, buf) == 1 || inet_pton(AF_INET6, text, buf) == 1)
+		return NULL;
+	return "is not an IPv4 or IPv6 address (host names are not resolved)";
+}
+
+static const char *
+cfg_keys_url(const char *text)
+{
+	static const char *const schemes[] = { "https://", "http://", "file://" };
+
+	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (strncmp(text, schemes[i], strlen(schemes[i])) == 0 && text[strlen(schemes[i])] != '\0')
+			return NULL;
+	return "is not an https://, http:// or file:// URL";
+}
+
+static const char *
+cfg_keys_format(const char *text)
+{
+	return feed_format_from_name(text) < 0 ? "is not a feed format (domains, hosts, urls, "
+	    "openphish, urlhaus_csv, threatfox_csv, phishtank_csv, csv)" : NULL;
+}
+
+static const char *
+cfg_keys_feed(const void *base, const char **key)
+{
+	const struct cfg_feed *f = base;
+
+	*key = "format";
+	return strcmp(f->format, "csv") == 0 && f->column[0] == '\0' ? "format csv needs column:" : NULL;
+}
+
+static const char *
+cfg_keys_schedule(const void *base, const char **key)
+{
+	const struct cfg_schedule *s = base;
+
+	*key = "min_interval";
+	return s->min_interval_ms > s->max_interval_ms ?
+	    "min_interval is longer than max_interval" : NULL;
+}
 
 static const struct cfg_field database_fields[] = {
 	STR(struct cfg_database, conninfo, "",
@@ -26,8 +88,9 @@ static const struct cfg_field database_fields[] = {
 };
 
 static const struct cfg_field resolver_fields[] = {
-	STR(struct cfg_resolver, name, NULL, "vantage name, unique"),
-	STR(struct cfg_resolver, address, NULL, "IPv4 or IPv6 address of the recursive resolver"),
+	NAME(struct cfg_resolver, name, "vantage name, unique, not empty"),
+	REQ(struct cfg_resolver, address, cfg_keys_ip,
+	    "IPv4 or IPv6 address of the recursive resolver (not a host name)"),
 	INT(struct cfg_resolver, port, 1, 65535, "53", "UDP/TCP port"),
 	INT(struct cfg_resolver, max_inflight, 1, 10000, "150",
 	    "queries in flight through this vantage at once"),
@@ -40,15 +103,14 @@ static const struct cfg_field resolver_fields[] = {
 };
 
 static const struct cfg_field feed_fields[] = {
-	STR(struct cfg_feed, name, NULL, "feed name, unique; used by --source"),
-	STR(struct cfg_feed, url, NULL, "https://, http:// or file:// URL (file://: a regular file)"),
-	STR(struct cfg_feed, format, NULL,
+	NAME(struct cfg_feed, name, "feed name, unique, not empty; used by --source"),
+	REQ(struct cfg_feed, url, cfg_keys_url, "https://, http:// or file:// URL (file://: a regular file)"),
+	REQ(struct cfg_feed, format, cfg_keys_format,
 	    "domains|hosts|urls|openphish|urlhaus_csv|threatfox_csv|phishtank_csv|csv"),
 	DUR(struct cfg_feed, refresh_ms, "refresh", 1000, 365 * DAY_MS, "1h",
 	    "fetch the feed again after this long"),
-	{ "watch", CFG_K_WATCH, offsetof(struct cfg_feed, watch_ms), 0, 3650 * DAY_MS,
-	  "7d", "keep measuring a domain this long after the feed last listed it",
-	  NULL, 0, 0 },
+	WATCH(struct cfg_feed, watch_ms, "watch", 3650 * DAY_MS, "7d",
+	    "keep measuring a domain this long after the feed last listed it"),
 	STR(struct cfg_feed, tags, "", "comma-separated tags stored with the source"),
 	STR(struct cfg_feed, column, "", "csv format: column name or 1-based number of the host or URL"),
 	STR(struct cfg_feed, comment, "#", "csv format: prefix of comment lines"),
@@ -88,14 +150,12 @@ static const struct cfg_field schedule_fields[] = {
 	    "longest time between two visits (also the cap of the failure back-off)"),
 	DUR(struct cfg_schedule, lease_ms, "lease", 1000, DAY_MS, "5m",
 	    "a claimed domain returns to the queue if its crawler does not report within this"),
-	{ "seed_watch", CFG_K_WATCH, offsetof(struct cfg_schedule, seed_watch_ms), 0,
-	  3650 * DAY_MS, "forever", "how long seed-list domains are tracked after import",
-	  NULL, 0, 0 },
+	WATCH(struct cfg_schedule, seed_watch_ms, "seed_watch", 3650 * DAY_MS, "forever",
+	    "how long seed-list domains are tracked after import"),
 	DUR(struct cfg_schedule, partition_span_ms, "partition_span", 60000, 366 * DAY_MS, "1d",
 	    "time span of one observation partition"),
-	{ "retention", CFG_K_WATCH, offsetof(struct cfg_schedule, retention_ms), 0,
-	  36500 * DAY_MS, "forever", "drop observation partitions older than this",
-	  NULL, 0, 0 },
+	WATCH(struct cfg_schedule, retention_ms, "retention", 36500 * DAY_MS, "forever",
+	    "drop observation partitions older than this"),
 	DUR(struct cfg_schedule, feed_lock_stale_ms, "feed_lock_stale", 0, 365 * DAY_MS, "1h",
 	    "feed refresh exits 1 naming the holder when the refresh lock is held longer"),
 	END
@@ -130,18 +190,13 @@ static const struct cfg_field scoring_fields[] = {
 };
 
 const struct cfg_field cfg_root_fields[] = {
-	{ "database", CFG_K_SECTION, offsetof(struct cfg, database), 0, 0, "", "PostgreSQL",
-	  database_fields, 0, 0 },
-	{ "resolvers", CFG_K_LIST, offsetof(struct cfg, resolvers), 0, 0, "",
-	  "vantage resolvers; none = the system resolver", resolver_fields,
-	  sizeof(struct cfg_resolver), offsetof(struct cfg, n_resolvers) },
-	{ "crawl", CFG_K_SECTION, offsetof(struct cfg, crawl), 0, 0, "", "the measurement engine",
-	  crawl_fields, 0, 0 },
-	{ "schedule", CFG_K_SECTION, offsetof(struct cfg, schedule), 0, 0, "",
-	  "revisits and history", schedule_fields, 0, 0 },
-	{ "feeds", CFG_K_LIST, offsetof(struct cfg, feeds), 0, 0, "", "threat feeds", feed_fields,
-	  sizeof(struct cfg_feed), offsetof(struct cfg, n_feeds) },
-	{ "scoring", CFG_K_SECTION, offsetof(struct cfg, scoring), 0, 0, "", "the scoring pass",
-	  scoring_fields, 0, 0 },
+	SECTION(database, database_fields, NULL, "PostgreSQL"),
+	LIST(resolvers, n_resolvers, resolver_fields, struct cfg_resolver, NULL,
+	    "vantage resolvers (" LIMIT(CFG_MAX_ENTRIES) "); none = the system resolver"),
+	SECTION(crawl, crawl_fields, NULL, "the measurement engine"),
+	SECTION(schedule, schedule_fields, cfg_keys_schedule, "revisits and history"),
+	LIST(feeds, n_feeds, feed_fields, struct cfg_feed, cfg_keys_feed,
+	    "threat feeds (" LIMIT(CFG_MAX_ENTRIES) ")"),
+	SECTION(scoring, scoring_fields, NULL, "the scoring pass"),
 	END
 };

@@ -11,6 +11,7 @@
 
 enum cfg_kind {
 	CFG_K_STRING,
+	CFG_K_NAME,		/* a string, not empty, unique within its list */
 	CFG_K_INT,
 	CFG_K_DURATION,		/* int64_t milliseconds */
 	CFG_K_WATCH,		/* a duration that may be "forever" */
@@ -28,6 +29,14 @@ struct cfg_field {
 	const struct cfg_field *sub;	/* SECTION and LIST: fields, {NULL} ended */
 	size_t elem_size;		/* LIST: size of one element */
 	size_t count_off;		/* LIST: offset of the size_t count */
+	/* scalars, optional: NULL when TEXT is a good value, else why not ("is not ...") */
+	const char *(*check)(const char *text);
+	/*
+	 * SECTION and LIST, optional: a rule across the fields of one entry at
+	 * BASE, run once it is read. NULL when it holds, else why not, with *KEY
+	 * set to the key the message points at.
+	 */
+	const char *(*check_entry)(const void *base, const char **key);
 };
 
 /* The top-level fields, ended by an entry whose key is NULL. */

@@ -129,21 +129,22 @@ crawl_measure(const struct cfg *cfg, struct store *st, struct crawl_run_opts *op
 	return crawl_summary(&stats, &totals, lost) != 0 ? CLI_RUNTIME : rc;
 }
 
+static const struct option crawl_opts[] = {
+	{ "once", no_argument, NULL, 'o' }, { "duration", required_argument, NULL, 'd' },
+	{ 0, 0, 0, 0 }
+};
+
 static int
 crawl_cmd_run(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "once", no_argument, NULL, 'o' }, { "duration", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 }
-	};
 	struct crawl_run_opts ro = { 0, 0, NULL, &crawl_stop, isatty(STDERR_FILENO) };
 	char cutoff[64];
 	struct store *st;
 	int c, rc;
 
-	while ((c = cli_getopt(&crawl_cmd_crawl, argc, argv, "od:h", opts)) != -1) {
-		if (CLI_STOP(c))
-			return CLI_STOP_STATUS(c);
+	while ((c = cli_getopt(&crawl_cmd_crawl, argc, argv)) != -1) {
+		if (c == CLI_BAD_OPTION)
+			return CLI_USAGE;
 		if (c == 'o')
 			ro.once = 1;
 		else if (cfg_parse_duration(optarg, 0, &ro.duration_ms) != 0 || ro.duration_ms <= 0)
@@ -173,5 +174,6 @@ const struct cli_verb crawl_cmd_crawl = {
 	"until SIGINT/SIGTERM. In-flight queries are always finished and every\n"
 	"response is flushed to PostgreSQL. SIGHUP is ignored: the configuration is\n"
 	"read at start only. Ends with one line:\n"
-	"crawl: responses=N stored=M timeouts=T skipped=S visits=V seconds=X rate=R/s"
+	"crawl: responses=N stored=M timeouts=T skipped=S visits=V seconds=X rate=R/s",
+	NULL, "od:", crawl_opts
 };

@@ -214,22 +214,22 @@ export_option(int c, const char *arg, struct export_opts *o, const char **out_pa
 	return -1;
 }
 
-/* Parse the options into O and OUT_PATH; CLI_OK or the status to stop with. */
+static const struct option export_opts_table[] = {
+	{ "label", required_argument, NULL, 'l' }, { "out", required_argument, NULL, 'o' },
+	{ "policy", required_argument, NULL, 'p' }, { "zone", required_argument, NULL, 'z' },
+	{ "ttl", required_argument, NULL, 't' }, { 0, 0, 0, 0 }
+};
+
+/* Parse the options into O and OUT_PATH; CLI_OK or CLI_USAGE (reported). */
 static int
 export_options(int argc, char **argv, struct export_opts *o, const char **out_path)
 {
-	static const struct option opts[] = {
-		{ "label", required_argument, NULL, 'l' }, { "out", required_argument, NULL, 'o' },
-		{ "policy", required_argument, NULL, 'p' }, { "zone", required_argument, NULL, 'z' },
-		{ "ttl", required_argument, NULL, 't' }, { "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 }
-	};
 	char err[256];
 	int c;
 
-	while ((c = cli_getopt(&export_cmd_export, argc, argv, "l:o:p:z:t:h", opts)) != -1) {
-		if (CLI_STOP(c))
-			return CLI_STOP_STATUS(c);
+	while ((c = cli_getopt(&export_cmd_export, argc, argv)) != -1) {
+		if (c == CLI_BAD_OPTION)
+			return CLI_USAGE;
 		if (export_option(c, optarg, o, out_path, err, sizeof(err)) != 0)
 			return cli_usage_error(&export_cmd_export, err);
 	}
@@ -281,5 +281,6 @@ const struct cli_verb export_cmd_export = {
 	"names follow the seed-list rules, and a zone that does not load (ldns) is\n"
 	"never written. --label keeps those labels (stix and rpz:\n"
 	"single_flux,double_flux; csv and jsonl: all).\n"
-	"--out FILE replaces FILE atomically once the export is complete."
+	"--out FILE replaces FILE atomically once the export is complete.",
+	NULL, "l:o:p:z:t:", export_opts_table
 };

@@ -195,26 +195,26 @@ report_window(char *buf, size_t len, long long secs)
 	    (int)strlen(units[i].unit) - (secs == units[i].secs), units[i].unit);	/* 1 hour, 2 hours */
 }
 
-/* Parse the options into O and DIR; CLI_OK or the status to stop with. */
+static const struct option report_opts_table[] = {
+	{ "out", required_argument, NULL, 'o' }, { "label", required_argument, NULL, 'l' },
+	{ "limit", required_argument, NULL, 'n' }, { "buckets", required_argument, NULL, 'b' },
+	{ "window", required_argument, NULL, 'w' }, { 0, 0, 0, 0 }
+};
+
+/* Parse the options into O and DIR; CLI_OK or CLI_USAGE (reported). */
 static int
 report_options(struct cli *cli, int argc, char **argv, struct report_opts *o, const char **dir)
 {
-	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'o' }, { "label", required_argument, NULL, 'l' },
-		{ "limit", required_argument, NULL, 'n' }, { "buckets", required_argument, NULL, 'b' },
-		{ "window", required_argument, NULL, 'w' }, { "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 }
-	};
 	int64_t window_ms = cli->cfg.scoring.window_ms;
 	char err[256] = "";
 	long v;
 	int c;
 
-	while ((c = cli_getopt(&report_cmd_report, argc, argv, "o:l:n:b:w:h", opts)) != -1) {
+	while ((c = cli_getopt(&report_cmd_report, argc, argv)) != -1) {
 		char *end;
 
-		if (CLI_STOP(c))
-			return CLI_STOP_STATUS(c);
+		if (c == CLI_BAD_OPTION)
+			return CLI_USAGE;
 		v = strtol(optarg, &end, 10);
 		if (c == 'o')
 			*dir = optarg;
@@ -299,5 +299,6 @@ const struct cli_verb report_cmd_report = {
 	"and for each (at most --limit, 50) inline SVG plots over --window (the\n"
 	"scoring window): distinct addresses and ASNs, addresses first seen per time\n"
 	"slice (--buckets slices, 40), lowest TTL, and name server churn for double flux.\n"
-	"DIR may exist; a symbolic link at DIR is refused."
+	"DIR may exist; a symbolic link at DIR is refused.",
+	NULL, "o:l:n:b:w:", report_opts_table
 };

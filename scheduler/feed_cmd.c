@@ -292,19 +292,12 @@ done:
 	return rc;
 }
 
+/* "feed refresh [NAME...]": argv[0] is "refresh". */
 static int
 feed_cmd_run(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
-	int c;
-
-	if ((c = cli_subcommand(&feed_cmd_feed, argc, argv, "refresh")) != -1)
-		return c;
-	argc--;
-	argv++;
-	while ((c = cli_getopt(&feed_cmd_feed, argc, argv, "h", opts)) != -1)
-		if (CLI_STOP(c))
-			return CLI_STOP_STATUS(c);
+	if (cli_no_options(&feed_cmd_feed, argc, argv) != CLI_OK)
+		return CLI_USAGE;
 	return feed_refresh(&cli->cfg, argv + optind, argc - optind);
 }
 
@@ -314,5 +307,6 @@ const struct cli_verb feed_cmd_feed = {
 	"domains. Unchanged feeds cost a 304. A failing feed is reported by name and\n"
 	"changes nothing; the exit code is 1 when any feed failed. Safe to run from\n"
 	"cron: a second refresh at the same time waits briefly, then exits 0, or 1\n"
-	"when the lock has been held longer than schedule.feed_lock_stale."
+	"when the lock has been held longer than schedule.feed_lock_stale.",
+	"refresh", NULL, NULL
 };

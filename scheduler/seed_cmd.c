@@ -87,24 +87,25 @@ done:
 	return rc;
 }
 
+static const struct option seed_opts[] = {
+	{ "list", required_argument, NULL, 'l' }, { 0, 0, 0, 0 }
+};
+
+static const struct option domains_opts[] = {
+	{ "source", required_argument, NULL, 's' }, { 0, 0, 0, 0 }
+};
+
+/* "seed add ...": argv[0] is "add". */
 static int
 seed_cmd_run(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "list", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 }
-	};
 	const char *list = NULL;
 	struct store *st;
 	int c, failed = 0;
 
-	if ((c = cli_subcommand(&seed_cmd_seed, argc, argv, "add")) != -1)
-		return c;
-	argc--;
-	argv++;
-	while ((c = cli_getopt(&seed_cmd_seed, argc, argv, "l:h", opts)) != -1) {
-		if (CLI_STOP(c))
-			return CLI_STOP_STATUS(c);
+	while ((c = cli_getopt(&seed_cmd_seed, argc, argv)) != -1) {
+		if (c == CLI_BAD_OPTION)
+			return CLI_USAGE;
 		list = optarg;
 	}
 	if (optind >= argc)
@@ -127,18 +128,14 @@ seed_print_name(const char *name, void *arg)
 static int
 domains_cmd_run(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "source", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 }
-	};
 	const char *source = NULL;
 	char err[STORE_ERRLEN];
 	struct store *st;
 	int c, rc = CLI_OK;
 
-	while ((c = cli_getopt(&seed_cmd_domains, argc, argv, "s:h", opts)) != -1) {
-		if (CLI_STOP(c))
-			return CLI_STOP_STATUS(c);
+	while ((c = cli_getopt(&seed_cmd_domains, argc, argv)) != -1) {
+		if (c == CLI_BAD_OPTION)
+			return CLI_USAGE;
 		source = optarg;
 	}
 	if (optind != argc)
@@ -159,11 +156,13 @@ const struct cli_verb seed_cmd_seed = {
 	"a comment. FILE '-' reads stdin. Names are normalised (lower case, IDN to\n"
 	"punycode); IP literals and invalid names are reported as FILE:LINE: reason\n"
 	"and skipped. --list names the list (default: the file's base name).\n"
-	"Re-importing is idempotent."
+	"Re-importing is idempotent.",
+	"add", "l:", seed_opts
 };
 
 const struct cli_verb seed_cmd_domains = {
 	"domains", domains_cmd_run, "domains [--source NAME]",
 	"Print tracked domains, one per line, in name order; --source keeps those\n"
-	"listed by one seed list or feed."
+	"listed by one seed list or feed.",
+	NULL, "s:", domains_opts
 };

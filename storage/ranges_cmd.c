@@ -191,24 +191,22 @@ ranges_replace(const struct ranges_kind *k, struct store *st, char **files, int 
 	return failed ? -1 : 0;
 }
 
+static const struct option ranges_opts[] = {
+	{ "force", no_argument, NULL, 'f' }, { 0, 0, 0, 0 }
+};
+
+/* "asn load [--force] FILE...": argv[0] is "load". */
 static int
 ranges_run(const struct ranges_kind *k, struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "force", no_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 }
-	};
 	char err[STORE_ERRLEN], sql[64];
 	long long rows = 0, bad = 0;
 	struct store *st;
 	int c, force = 0;
 
-	if ((c = cli_subcommand(k->verb, argc, argv, "load")) != -1)
-		return c;
-	argc--;
-	argv++;
-	while ((c = cli_getopt(k->verb, argc, argv, "fh", opts)) != -1) {
-		if (CLI_STOP(c))
-			return CLI_STOP_STATUS(c);
+	while ((c = cli_getopt(k->verb, argc, argv)) != -1) {
+		if (c == CLI_BAD_OPTION)
+			return CLI_USAGE;
 		force = 1;
 	}
 	if (optind >= argc)
@@ -254,7 +252,8 @@ const struct cli_verb ranges_cmd_asn = {
 	"Replace the IP range -> ASN table with the given ip-location-db CSV files\n"
 	"(start,end,asn,org; IPv4 and IPv6), in one transaction. Nothing changes when\n"
 	"a file has no valid line or more than 1 % bad lines, or when the new table\n"
-	"would have less than half the rows of the old one (--force: load anyway)."
+	"would have less than half the rows of the old one (--force: load anyway).",
+	"load", "f", ranges_opts
 };
 
 const struct cli_verb ranges_cmd_geo = {
@@ -262,5 +261,6 @@ const struct cli_verb ranges_cmd_geo = {
 	"Replace the IP range -> country table with the given ip-location-db country\n"
 	"CSV files (start,end,country; e.g. @ip-location-db/geo-whois-asn-country),\n"
 	"in one transaction, under the same checks as asn load. Without it, the\n"
-	"countries feature is missing."
+	"countries feature is missing.",
+	"load", "f", ranges_opts
 };

@@ -77,21 +77,20 @@ score_query_print(const struct cfg *cfg, const char *sql, int n, const char *con
 	return CLI_OK;
 }
 
+static const struct option score_opts[] = { { "all", no_argument, NULL, 'a' }, { 0, 0, 0, 0 } };
+
 static int
 score_run(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "all", no_argument, NULL, 'a' }, { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 }
-	};
 	char t[1024], window[32], err[STORE_ERRLEN];
 	const char *p[3] = { t, window, "f" };
 	struct store *st;
 	PGresult *res;
 	int c;
 
-	while ((c = cli_getopt(&score_cmd_score, argc, argv, "ah", opts)) != -1) {
-		if (CLI_STOP(c))
-			return CLI_STOP_STATUS(c);
+	while ((c = cli_getopt(&score_cmd_score, argc, argv)) != -1) {
+		if (c == CLI_BAD_OPTION)
+			return CLI_USAGE;
 		p[2] = "t";
 	}
 	if (optind != argc)
@@ -146,15 +145,13 @@ show_tracked(const struct cfg *cfg, const char *name)
 static int
 show_run(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
 	char name[NAME_BUFSZ];
 	const char *p[1] = { name };
 	enum name_status ns;
-	int c, rc;
+	int rc;
 
-	while ((c = cli_getopt(&score_cmd_show, argc, argv, "h", opts)) != -1)
-		if (CLI_STOP(c))
-			return CLI_STOP_STATUS(c);
+	if (cli_no_options(&score_cmd_show, argc, argv) != CLI_OK)
+		return CLI_USAGE;
 	if (optind + 1 != argc)
 		return cli_usage_error(&score_cmd_show, "give one domain");
 	/* the same normalisation as seed add: "Bücher.Example." finds xn--bcher-kva.example */
@@ -185,12 +182,14 @@ const struct cli_verb score_cmd_score = {
 	"Score the domains with observations newer than their last verdict (--all:\n"
 	"every domain observed in the window) and print the label counts. Verdicts\n"
 	"(label, score, reason, features, thresholds) are kept as history; the\n"
-	"latest per domain is the view v_verdicts."
+	"latest per domain is the view v_verdicts.",
+	NULL, "a", score_opts
 };
 
 const struct cli_verb score_cmd_show = {
 	"show", show_run, "show DOMAIN",
 	"Print the domain's latest verdict with its reason, and a per-minute timeline\n"
 	"of addresses, ASNs, TTLs and name servers. DOMAIN is normalised like a seed\n"
-	"entry (case, trailing dot, IDN, URL); an unknown domain exits 1."
+	"entry (case, trailing dot, IDN, URL); an unknown domain exits 1.",
+	NULL, NULL, NULL
 };

@@ -54,23 +54,20 @@ store_cmd_init(struct cli *cli)
 	return rc;
 }
 
+/* "db init": argv[0] is "init". */
 static int
 store_cmd_run(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
-	int c;
-
-	while ((c = cli_getopt(&store_cmd_db, argc, argv, "+h", opts)) != -1)
-		if (CLI_STOP(c))
-			return CLI_STOP_STATUS(c);
-	if (argc - optind != 1 || strcmp(argv[optind], "init") != 0)
-		return cli_usage_error(&store_cmd_db, argc - optind < 1 ? "missing sub-command" :
-		    "unknown sub-command");
+	if (cli_no_options(&store_cmd_db, argc, argv) != CLI_OK)
+		return CLI_USAGE;
+	if (optind != argc)
+		return cli_usage_error(&store_cmd_db, "unexpected argument");
 	return store_cmd_init(cli);
 }
 
 const struct cli_verb store_cmd_db = {
 	"db", store_cmd_run, "db init",
 	"Create the fluxwatch schema, or upgrade it to the version this program\n"
-	"needs. Safe to run again and concurrently; refuses a newer schema."
+	"needs. Safe to run again and concurrently; refuses a newer schema.",
+	"init", NULL, NULL
 };
