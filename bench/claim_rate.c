@@ -1,7 +1,7 @@
 /*
  * claim_rate — how fast the shared work queue hands out and takes back
  * domains: claims every due domain in batches of N (default 500) through
- * sched_claim(), reports each batch as visited through sched_report(), and
+ * queue_claim(), reports each batch as visited through queue_report(), and
  * prints domains per second for both. Uses the PG* environment.
  *
  * usage: claim_rate [BATCH]
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "scheduler/sched.h"
+#include "storage/queue.h"
 #include "storage/store.h"
 
 static double
@@ -28,10 +28,10 @@ int
 main(int argc, char **argv)
 {
 	int batch = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 500;
-	struct sched_claim_opts co = { batch, 300000, "claim_rate", NULL };
-	struct sched_policy pol = { 60000, 3600000 };
-	struct sched_item *items = calloc((size_t)batch, sizeof(*items));
-	struct sched_visit *visits = calloc((size_t)batch, sizeof(*visits));
+	struct queue_claim_opts co = { batch, 300000, "claim_rate", NULL };
+	struct queue_policy pol = { 60000, 3600000 };
+	struct queue_item *items = calloc((size_t)batch, sizeof(*items));
+	struct queue_visit *visits = calloc((size_t)batch, sizeof(*visits));
 	char err[STORE_ERRLEN];
 	struct store *st = store_open("", err, sizeof(err));
 	double claim_s = 0, report_s = 0, t;
@@ -44,17 +44,17 @@ main(int argc, char **argv)
 	}
 	for (;;) {
 		t = now_s();
-		n = sched_claim(st, &co, items, err, sizeof(err));
+		n = queue_claim(st, &co, items, err, sizeof(err));
 		claim_s += now_s() - t;
 		if (n <= 0)
 			break;
 		for (int i = 0; i < n; i++) {
-			struct sched_visit v = { items[i].id, 0, 1, 1, 60, (uint64_t)items[i].id };
+			struct queue_visit v = { items[i].id, 0, 1, 1, 60, (uint64_t)items[i].id };
 
 			visits[i] = v;
 		}
 		t = now_s();
-		if (sched_report(st, &pol, visits, n, err, sizeof(err)) != 0)
+		if (queue_report(st, &pol, visits, n, err, sizeof(err)) != 0)
 			break;
 		report_s += now_s() - t;
 		total += n;

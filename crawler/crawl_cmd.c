@@ -43,22 +43,6 @@ crawl_signals(void)
 	sigaction(SIGHUP, &sa, NULL);	/* the configuration is read at start only */
 }
 
-/* Database time now, as text, for --once's cutoff. */
-static int
-crawl_db_now(struct store *st, char *buf, size_t len)
-{
-	char err[STORE_ERRLEN];
-	PGresult *res = store_query(st, "SELECT now()::text", 0, NULL, err, sizeof(err));
-
-	if (res == NULL) {
-		log_warnx("crawl: %s", err);
-		return -1;
-	}
-	snprintf(buf, len, "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return 0;
-}
-
 /*
  * With no resolvers configured (an empty file, a failed copy), the crawl
  * measures through whatever the host uses: say which, and from where.
@@ -138,7 +122,7 @@ static int
 crawl_cmd_run(struct cli *cli, int argc, char **argv)
 {
 	struct crawl_run_opts ro = { 0, 0, NULL, &crawl_stop, isatty(STDERR_FILENO) };
-	char cutoff[64];
+	char cutoff[64], err[STORE_ERRLEN];
 	struct store *st;
 	int c, rc;
 
@@ -156,7 +140,8 @@ crawl_cmd_run(struct cli *cli, int argc, char **argv)
 		ro.progress = 0;
 	if ((st = store_cmd_open(&cli->cfg)) == NULL)
 		return CLI_RUNTIME;
-	if (ro.once && crawl_db_now(st, cutoff, sizeof(cutoff)) != 0) {
+	if (ro.once && store_now(st, cutoff, sizeof(cutoff), err, sizeof(err)) != 0) {
+		log_warnx("crawl: %s", err);
 		store_close(st);
 		return CLI_RUNTIME;
 	}

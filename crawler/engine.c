@@ -25,9 +25,10 @@
 #include "crawler/offline.h"
 #include "crawler/udpio.h"
 #include "crawler/vantage.h"
-#include "scheduler/sched.h"
+#include "storage/queue.h"
 #include "storage/obs.h"
 #include "storage/store.h"
+#include "storage/vantages.h"
 #include "storage/writer.h"
 
 #define ENGINE_EDNS_SIZE 1232		/* a larger answer can only have come over TCP */
@@ -47,7 +48,7 @@
 struct visit {
 	int64_t domain_id;
 	char name[NAME_BUFSZ];
-	struct sched_visit seen;	/* what the scheduler is told when the visit ends */
+	struct queue_visit seen;	/* what the scheduler is told when the visit ends */
 	int pending;
 	size_t n_ns;
 	struct { int vantage; char *name; } ns[ENGINE_MAX_NS * 4];
@@ -72,8 +73,8 @@ enum { CLAIM_IDLE, CLAIM_RUNNING, CLAIM_READY, CLAIM_FAILED };
 
 struct engine_claim {
 	struct store_job job;
-	struct sched_claim_opts opts;
-	struct sched_item *items;
+	struct queue_claim_opts opts;
+	struct queue_item *items;
 	int n;
 	int wakefd;		/* eventfd: the claim is done, wake the event loop */
 	char err[STORE_ERRLEN];
@@ -87,11 +88,11 @@ struct engine_claim {
  */
 struct engine_report_job {
 	struct store_job stored;	/* writer: the rows are in, pass the report on */
-	struct store_job job;		/* queue: sched_report */
+	struct store_job job;		/* queue: queue_report */
 	struct store_writer *queue;
-	struct sched_policy policy;
+	struct queue_policy policy;
 	int n;
-	struct sched_visit visits[];
+	struct queue_visit visits[];
 };
 
 struct crawl_engine {
@@ -105,7 +106,7 @@ struct crawl_engine {
 	struct udpio *io;		/* the vantages' UDP, batched */
 	struct crawl_stats stats;
 	long long active;		/* visits in progress */
-	struct sched_item *claimed;	/* claimed, not yet visited */
+	struct queue_item *claimed;	/* claimed, not yet visited */
 	int n_claimed, next_claim;
 	int exhausted;			/* with once: nothing more is due */
 	int64_t claim_at_us;		/* next claim attempt when none were due */
@@ -114,7 +115,7 @@ struct crawl_engine {
 	int claim_failed;		/* with once: the round ended early */
 	struct offline *recent;
 	struct engine_claim *claim;	/* the claim running in the queue's thread */
-	struct sched_visit *reports;	/* finished visits not yet reported */
+	struct queue_visit *reports;	/* finished visits not yet reported */
 	int n_reports, cap_reports;
 	int64_t report_at_us;
 };
@@ -223,7 +224,7 @@ engine_hash(const char *s)
 static void
 engine_note(struct visit *vis, int rcode, const struct dns_answer *ans)
 {
-	struct sched_visit *sv = &vis->seen;
+	struct queue_visit *sv = &vis->seen;
 
 	if (rcode != 0)
 		return;
@@ -245,20 +246,20 @@ engine_note(struct visit *vis, int rcode, const struct dns_answer *ans)
 static void
 engine_visit_done(struct crawl_engine *e, struct visit *vis)
 {
-	const struct sched_policy p = { e->cfg->schedule.min_interval_ms,
+	const struct queue_policy p = { e->cfg->schedule.min_interval_ms,
 		e->cfg->schedule.max_interval_ms };
-	struct sched_item item;
+	struct queue_item item;
 	int64_t interval;
 
 	item.id = vis->domain_id;
 	memcpy(item.name, vis->name, sizeof(item.name));
-	interval = sched_next_interval(&p, &vis->seen, &item.fail_streak);
+	interval = queue_next_interval(&p, &vis->seen, &item.fail_streak);
 	offline_note(e->recent, &item, clock_mono_us() + interval * 1000);
 	for (size_t i = 0; i < vis->n_ns; i++)
 		free(vis->ns[i].name);
 	if (e->n_reports == e->cap_reports) {
 		int cap = e->cap_reports > 0 ? e->cap_reports * 2 : 1024;
-		struct sched_visit *r = realloc(e->reports, (size_t)cap * sizeof(*r));
+		struct queue_visit *r = realloc(e->reports, (size_t)cap * sizeof(*r));
 
 		if (r != NULL) {
 			e->reports = r;
@@ -321,7 +322,7 @@ engine_submit(struct crawl_engine *e, struct visit *vis, size_t vi, const char *
 
 /* Start a visit of ITEM: A, AAAA and NS through every vantage. */
 static int
-engine_visit(struct crawl_engine *e, const struct sched_item *item)
+engine_visit(struct crawl_engine *e, const struct queue_item *item)
 {
 	struct visit *vis = calloc(1, sizeof(*vis) + e->n * sizeof(int));
 
@@ -349,7 +350,7 @@ engine_claim_run(struct store *st, void *arg, char *err, size_t errlen)
 {
 	struct engine_claim *c = arg;
 
-	c->n = sched_claim(st, &c->opts, c->items, err, errlen);
+	c->n = queue_claim(st, &c->opts, c->items, err, errlen);
 	if (c->n < 0)
 		snprintf(c->err, sizeof(c->err), "%s", err);
 	return c->n < 0 ? -1 : 0;
@@ -429,7 +430,7 @@ engine_has_room(struct crawl_engine *e)
 /* The next domain to visit: claimed from the queue, or (offline) a recent one. */
 static int
 engine_next(struct crawl_engine *e, const struct crawl_run_opts *opts, int64_t now,
-    struct sched_item *item)
+    struct queue_item *item)
 {
 	engine_claim(e, opts, now);
 	if (e->next_claim < e->n_claimed) {
@@ -442,7 +443,7 @@ engine_next(struct crawl_engine *e, const struct crawl_run_opts *opts, int64_t n
 static void
 engine_start_visits(struct crawl_engine *e, const struct crawl_run_opts *opts, int64_t now)
 {
-	struct sched_item item;
+	struct queue_item item;
 
 	engine_claim(e, opts, now);	/* keeps the next batch coming even when busy */
 	while (!e->exhausted && engine_has_room(e) && engine_next(e, opts, now, &item)) {
@@ -488,7 +489,7 @@ engine_report_run(struct store *st, void *arg, char *err, size_t errlen)
 {
 	struct engine_report_job *r = arg;
 
-	return sched_report(st, &r->policy, r->visits, r->n, err, errlen);
+	return queue_report(st, &r->policy, r->visits, r->n, err, errlen);
 }
 
 static void
@@ -624,9 +625,9 @@ engine_release(struct crawl_engine *e, struct store *st)
 	if (store_reconnect(st, err, sizeof(err)) != 0)	/* lost during an outage */
 		log_warnx("crawl: returning unvisited domains to the queue: %s", err);
 	else if (atomic_load(&e->claim->state) == CLAIM_READY &&
-	    sched_release(st, e->claim->items, e->claim->n, err, sizeof(err)) != 0)
+	    queue_release(st, e->claim->items, e->claim->n, err, sizeof(err)) != 0)
 		log_warnx("crawl: returning unvisited domains to the queue: %s", err);
-	if (sched_release(st, e->claimed + e->next_claim, e->n_claimed - e->next_claim,
+	if (queue_release(st, e->claimed + e->next_claim, e->n_claimed - e->next_claim,
 	    err, sizeof(err)) != 0)
 		log_warnx("crawl: returning unvisited domains to the queue: %s", err);
 	e->n_claimed = e->next_claim = 0;
@@ -710,7 +711,7 @@ crawl_engine_create(const struct cfg *cfg, char *err, size_t errlen)
 	    (e->claimed = calloc((size_t)cfg->crawl.claim_batch, sizeof(*e->claimed))) == NULL ||
 	    (e->recent = offline_create((size_t)cfg->crawl.claim_batch * ENGINE_RECENT)) == NULL ||
 	    (e->claim = calloc(1, sizeof(*e->claim))) == NULL ||
-	    (e->claim->items = calloc((size_t)cfg->crawl.claim_batch, sizeof(struct sched_item))) == NULL)
+	    (e->claim->items = calloc((size_t)cfg->crawl.claim_batch, sizeof(struct queue_item))) == NULL)
 		goto oom;
 	e->claim->job.run = engine_claim_run;
 	e->claim->job.done = engine_claim_done;
@@ -777,19 +778,9 @@ crawl_engine_vantage(const struct crawl_engine *e, size_t i)
 int
 crawl_engine_register(struct crawl_engine *e, struct store *st, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < e->n; i++) {
-		char port[8];
-		const char *p[3] = { vantage_name(e->v[i]), vantage_address(e->v[i]), port };
-		PGresult *res;
-
-		snprintf(port, sizeof(port), "%d", vantage_port(e->v[i]));
-		res = store_query(st, "INSERT INTO vantages (name, address, port) VALUES ($1, $2, $3) "
-		    "ON CONFLICT (name) DO UPDATE SET address = EXCLUDED.address, port = EXCLUDED.port "
-		    "RETURNING id", 3, p, err, errlen);
-		if (res == NULL)
+	for (size_t i = 0; i < e->n; i++)
+		if (vantages_register(st, vantage_name(e->v[i]), vantage_address(e->v[i]),
+		    vantage_port(e->v[i]), &e->vantage_id[i], err, errlen) != 0)
 			return -1;
-		e->vantage_id[i] = (int)strtol(PQgetvalue(res, 0, 0), NULL, 10);
-		PQclear(res);
-	}
 	return 0;
 }

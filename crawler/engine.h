@@ -8,7 +8,7 @@
  * (at most ENGINE_MAX_NS names per vantage and visit). Every response,
  * timeouts included, becomes one obs for the writer.
  *
- * The engine asks the scheduler what is due (sched_claim) and starts new
+ * The engine asks the scheduler what is due (queue_claim) and starts new
  * visits only while some vantage has room and the writer's backlog is
  * under buffer_rows, so a dead database slows measuring instead of
  * dropping it.

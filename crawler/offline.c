@@ -9,7 +9,7 @@
 #include "crawler/offline.h"
 
 struct offline_entry {
-	struct sched_item item;
+	struct queue_item item;
 	int64_t due_us;
 	int used;
 };
@@ -43,7 +43,7 @@ offline_destroy(struct offline *o)
 }
 
 void
-offline_note(struct offline *o, const struct sched_item *item, int64_t due_us)
+offline_note(struct offline *o, const struct queue_item *item, int64_t due_us)
 {
 	struct offline_entry *slot = &o->e[o->next];
 
@@ -54,7 +54,7 @@ offline_note(struct offline *o, const struct sched_item *item, int64_t due_us)
 }
 
 int
-offline_take_due(struct offline *o, int64_t now_us, struct sched_item *out)
+offline_take_due(struct offline *o, int64_t now_us, struct queue_item *out)
 {
 	for (size_t i = 0; i < o->cap; i++) {
 		struct offline_entry *e = &o->e[i];

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "scheduler/sched.h"
+#include "storage/queue.h"
 
 struct offline;
 
@@ -23,9 +23,9 @@ struct offline *offline_create(size_t cap);
 void offline_destroy(struct offline *o);
 
 /* Remember ITEM, due again at DUE_US (CLOCK_MONOTONIC). */
-void offline_note(struct offline *o, const struct sched_item *item, int64_t due_us);
+void offline_note(struct offline *o, const struct queue_item *item, int64_t due_us);
 
 /* Take one remembered domain that is due at NOW_US into *out: 1, or 0 when none. */
-int offline_take_due(struct offline *o, int64_t now_us, struct sched_item *out);
+int offline_take_due(struct offline *o, int64_t now_us, struct queue_item *out);
 
 #endif

@@ -57,17 +57,17 @@ static int
 export_csv(FILE *out, struct store *st, const struct export_opts *o, char *err, size_t errlen)
 {
 	const char *p[1] = { o->labels };
-	PGresult *res = store_query(st, "SELECT domain, label, score, reason, features->>'ips', "
+	struct store_res *res = store_query(st, "SELECT domain, label, score, reason, features->>'ips', "
 	    "features->>'asns', features->>'min_ttl', features->>'ns_names', scored_at "
 	    "FROM v_verdicts " EXPORT_WHERE " ORDER BY domain", 1, p, err, errlen);
 
 	if (res == NULL)
 		return -1;
 	fputs("domain,label,score,reason,ips,asns,min_ttl,ns_names,scored_at\n", out);
-	for (int r = 0; r < PQntuples(res); r++)
-		for (int k = 0; k < PQnfields(res); k++)
-			csv_write_field(out, PQgetvalue(res, r, k), k + 1 == PQnfields(res));
-	PQclear(res);
+	for (int r = 0; r < store_res_rows(res); r++)
+		for (int k = 0; k < store_res_cols(res); k++)
+			csv_write_field(out, store_res_value(res, r, k), k + 1 == store_res_cols(res));
+	store_res_free(res);
 	return 0;
 }
 
@@ -77,13 +77,13 @@ export_lines(FILE *out, struct store *st, const char *sql, const char *labels, c
     size_t errlen)
 {
 	const char *p[1] = { labels };
-	PGresult *res = store_query(st, sql, 1, p, err, errlen);
+	struct store_res *res = store_query(st, sql, 1, p, err, errlen);
 
 	if (res == NULL)
 		return -1;
-	for (int r = 0; r < PQntuples(res); r++)
-		fprintf(out, "%s\n", PQgetvalue(res, r, 0));
-	PQclear(res);
+	for (int r = 0; r < store_res_rows(res); r++)
+		fprintf(out, "%s\n", store_res_value(res, r, 0));
+	store_res_free(res);
 	return 0;
 }
 
@@ -105,7 +105,7 @@ export_stix(FILE *out, struct store *st, const struct export_opts *o, char *err,
 
 /* The zone for the domains of RES into OUT, staged and checked: 0, or -1 with err. */
 static int
-export_rpz_zone(FILE *out, const struct rpz_zone *z, PGresult *res, char *err, size_t errlen)
+export_rpz_zone(FILE *out, const struct rpz_zone *z, struct store_res *res, char *err, size_t errlen)
 {
 	char *text = NULL, why[200];
 	size_t len = 0, written = 0;
@@ -117,8 +117,8 @@ export_rpz_zone(FILE *out, const struct rpz_zone *z, PGresult *res, char *err, s
 		return -1;
 	}
 	rpz_write_header(mem, z);
-	for (int r = 0; r < PQntuples(res); r++)
-		written += rpz_write_domain(mem, z, PQgetvalue(res, r, 0)) == 0;
+	for (int r = 0; r < store_res_rows(res); r++)
+		written += rpz_write_domain(mem, z, store_res_value(res, r, 0)) == 0;
 	if (fclose(mem) != 0)
 		snprintf(err, errlen, "%s", strerror(errno));
 	else if (rpz_check(text, len, z, written, why, sizeof(why)) != 0)
@@ -127,9 +127,9 @@ export_rpz_zone(FILE *out, const struct rpz_zone *z, PGresult *res, char *err, s
 		fwrite(text, 1, len, out);	/* a failed write is out's (or main's) to report */
 		rc = 0;
 	}
-	if (written < (size_t)PQntuples(res))
+	if (written < (size_t)store_res_rows(res))
 		log_warnx("export rpz: %zu domain(s) too long to be triggers under %s, left out",
-		    (size_t)PQntuples(res) - written, z->origin);
+		    (size_t)store_res_rows(res) - written, z->origin);
 	free(text);
 	return rc;
 }
@@ -139,19 +139,19 @@ export_rpz(FILE *out, struct store *st, const struct export_opts *o, char *err, 
 {
 	struct rpz_zone z = o->zone;
 	const char *p[1] = { z.origin };
-	PGresult *res = store_query(st, "SELECT fw_next_serial($1)", 1, p, err, errlen);
+	struct store_res *res = store_query(st, "SELECT fw_next_serial($1)", 1, p, err, errlen);
 	int rc;
 
 	if (res == NULL)
 		return -1;
-	z.serial = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
+	z.serial = strtoull(store_res_value(res, 0, 0), NULL, 10);
+	store_res_free(res);
 	p[0] = o->labels;
 	if ((res = store_query(st, "SELECT domain FROM v_verdicts " EXPORT_WHERE " ORDER BY domain",
 	    1, p, err, errlen)) == NULL)
 		return -1;
 	rc = export_rpz_zone(out, &z, res, err, errlen);
-	PQclear(res);
+	store_res_free(res);
 	return rc;
 }
 

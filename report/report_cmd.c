@@ -47,38 +47,38 @@ report_cell(FILE *out, const char *tag, const char *text)
 static int
 report_counts(FILE *out, struct store *st, char *err, size_t errlen)
 {
-	PGresult *res = store_query(st, "SELECT label, count(*), max(count(*)) OVER () "
+	struct store_res *res = store_query(st, "SELECT label, count(*), max(count(*)) OVER () "
 	    "FROM v_verdicts GROUP BY label ORDER BY 2 DESC, 1", 0, NULL, err, errlen);
 
 	if (res == NULL)
 		return -1;
 	fputs("<h2>Labels</h2>\n<table><tr><th>label</th><th>domains</th><th></th></tr>\n", out);
-	for (int r = 0; r < PQntuples(res); r++) {
+	for (int r = 0; r < store_res_rows(res); r++) {
 		fputs("<tr>", out);
-		report_cell(out, "td", PQgetvalue(res, r, 0));
-		report_cell(out, "td", PQgetvalue(res, r, 1));
+		report_cell(out, "td", store_res_value(res, r, 0));
+		report_cell(out, "td", store_res_value(res, r, 1));
 		fprintf(out, "<td style=\"width:300px\"><div class=\"bar\" style=\"width:%.0f%%\">"
-		    "</div></td></tr>\n", 100.0 * strtod(PQgetvalue(res, r, 1), NULL) /
-		    strtod(PQgetvalue(res, r, 2), NULL));
+		    "</div></td></tr>\n", 100.0 * strtod(store_res_value(res, r, 1), NULL) /
+		    strtod(store_res_value(res, r, 2), NULL));
 	}
 	fputs("</table>\n", out);
-	PQclear(res);
+	store_res_free(res);
 	return 0;
 }
 
 /* Column K of every row as doubles (NULL: NAN) into V. */
 static void
-report_column(PGresult *res, int k, double *v)
+report_column(struct store_res *res, int k, double *v)
 {
-	for (int r = 0; r < PQntuples(res); r++)
-		v[r] = PQgetisnull(res, r, k) ? NAN : strtod(PQgetvalue(res, r, k), NULL);
+	for (int r = 0; r < store_res_rows(res); r++)
+		v[r] = store_res_is_null(res, r, k) ? NAN : strtod(store_res_value(res, r, k), NULL);
 }
 
 static void
-report_chart(FILE *out, PGresult *tl, const char *title, const struct svg_series *s, int n)
+report_chart(FILE *out, struct store_res *tl, const char *title, const struct svg_series *s, int n)
 {
-	int rows = PQntuples(tl);
-	struct svg_chart c = { title, PQgetvalue(tl, 0, 1), PQgetvalue(tl, rows - 1, 1), rows,
+	int rows = store_res_rows(tl);
+	struct svg_chart c = { title, store_res_value(tl, 0, 1), store_res_value(tl, rows - 1, 1), rows,
 		s, n, 380, 190 };
 
 	svg_chart_write(out, &c);
@@ -90,10 +90,10 @@ report_plots(FILE *out, struct store *st, const struct report_opts *o, const cha
     int double_flux, char *err, size_t errlen)
 {
 	const char *p[3] = { domain, o->since, o->buckets };
-	PGresult *tl = store_query(st, "SELECT bucket, to_char(t AT TIME ZONE 'UTC', "
+	struct store_res *tl = store_query(st, "SELECT bucket, to_char(t AT TIME ZONE 'UTC', "
 	    "'HH24:MI:SS'), ips, asns, new_ips, min_ttl, ns_names "
 	    "FROM fw_timeline($1, now() - $2::interval, $3::integer)", 3, p, err, errlen);
-	int n = tl != NULL ? PQntuples(tl) : 0;
+	int n = tl != NULL ? store_res_rows(tl) : 0;
 	double *v = n > 0 ? calloc((size_t)n * 5, sizeof(double)) : NULL;
 
 	if (tl == NULL)
@@ -116,7 +116,7 @@ report_plots(FILE *out, struct store *st, const struct report_opts *o, const cha
 		fputs("</div>\n", out);
 	}
 	free(v);
-	PQclear(tl);
+	store_res_free(tl);
 	return 0;
 }
 
@@ -125,7 +125,7 @@ static int
 report_flagged(FILE *out, struct store *st, const struct report_opts *o, char *err, size_t errlen)
 {
 	const char *p[2] = { o->labels, o->limit };
-	PGresult *res = store_query(st, "SELECT v.domain, v.label, round(v.score::numeric, 2), "
+	struct store_res *res = store_query(st, "SELECT v.domain, v.label, round(v.score::numeric, 2), "
 	    "v.reason, coalesce(to_char(f.flagged_since AT TIME ZONE 'UTC', " REPORT_TIME "), '') "
 	    "FROM v_verdicts v LEFT JOIN v_flagged f USING (domain) "
 	    "WHERE v.label = ANY (string_to_array($1, ',')) "
@@ -135,37 +135,37 @@ report_flagged(FILE *out, struct store *st, const struct report_opts *o, char *e
 
 	if (res == NULL)
 		return -1;
-	fprintf(out, "<h2>Domains labelled %s (%d)</h2>\n<table><tr>", o->labels, PQntuples(res));
+	fprintf(out, "<h2>Domains labelled %s (%d)</h2>\n<table><tr>", o->labels, store_res_rows(res));
 	for (int k = 0; k < 5; k++)
 		report_cell(out, "th", head[k]);
 	fputs("</tr>\n", out);
-	for (int r = 0; r < PQntuples(res); r++) {
+	for (int r = 0; r < store_res_rows(res); r++) {
 		fprintf(out, "<tr><td><a href=\"#d%d\">", r);
-		svg_escape(out, PQgetvalue(res, r, 0));
+		svg_escape(out, store_res_value(res, r, 0));
 		fputs("</a></td>", out);
 		for (int k = 1; k < 5; k++)
-			report_cell(out, "td", PQgetvalue(res, r, k));
+			report_cell(out, "td", store_res_value(res, r, k));
 		fputs("</tr>\n", out);
 	}
 	fputs("</table>\n", out);
-	for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
+	for (int r = 0; r < store_res_rows(res) && rc == 0; r++) {
 		fprintf(out, "<h2 id=\"d%d\">", r);
-		svg_escape(out, PQgetvalue(res, r, 0));
+		svg_escape(out, store_res_value(res, r, 0));
 		fputs(" &mdash; ", out);
-		svg_escape(out, PQgetvalue(res, r, 1));
+		svg_escape(out, store_res_value(res, r, 1));
 		fputs("</h2>\n", out);
-		report_cell(out, "p", PQgetvalue(res, r, 3));
-		rc = report_plots(out, st, o, PQgetvalue(res, r, 0),
-		    strcmp(PQgetvalue(res, r, 1), "double_flux") == 0, err, errlen);
+		report_cell(out, "p", store_res_value(res, r, 3));
+		rc = report_plots(out, st, o, store_res_value(res, r, 0),
+		    strcmp(store_res_value(res, r, 1), "double_flux") == 0, err, errlen);
 	}
-	PQclear(res);
+	store_res_free(res);
 	return rc;
 }
 
 static int
 report_page(FILE *out, struct store *st, const struct report_opts *o, char *err, size_t errlen)
 {
-	PGresult *res = store_query(st, "SELECT to_char(now() AT TIME ZONE 'UTC', " REPORT_TIME ")",
+	struct store_res *res = store_query(st, "SELECT to_char(now() AT TIME ZONE 'UTC', " REPORT_TIME ")",
 	    0, NULL, err, errlen);
 
 	if (res == NULL)
@@ -173,8 +173,8 @@ report_page(FILE *out, struct store *st, const struct report_opts *o, char *err,
 	fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	    "<title>fluxwatch report</title><style>%s</style></head><body>\n"
 	    "<h1>fluxwatch report</h1>\n<p>Generated %s; plots cover the last %s.</p>\n",
-	    report_css, PQgetvalue(res, 0, 0), o->since);
-	PQclear(res);
+	    report_css, store_res_value(res, 0, 0), o->since);
+	store_res_free(res);
 	if (report_counts(out, st, err, errlen) != 0 || report_flagged(out, st, o, err, errlen) != 0)
 		return -1;
 	fputs("</body></html>\n", out);

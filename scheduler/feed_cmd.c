@@ -133,7 +133,7 @@ feed_lock_stale(struct store *st, int64_t stale_ms)
 {
 	char err[STORE_ERRLEN], ms[24];
 	const char *p[1] = { ms };
-	PGresult *res;
+	struct store_res *res;
 	int stale;
 
 	snprintf(ms, sizeof(ms), "%lld", (long long)stale_ms);
@@ -151,13 +151,13 @@ feed_lock_stale(struct store *st, int64_t stale_ms)
 		log_warnx("feed refresh: %s", err);
 		return -1;
 	}
-	stale = PQntuples(res) > 0;
+	stale = store_res_rows(res) > 0;
 	if (stale)
 		log_warnx("feed refresh: the refresh lock has been held for %s by \"%s\" "
 		    "(server pid %s, %s), longer than schedule.feed_lock_stale (%s); nothing done",
-		    PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
-		    PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 4));
-	PQclear(res);
+		    store_res_value(res, 0, 3), store_res_value(res, 0, 0), store_res_value(res, 0, 1),
+		    store_res_value(res, 0, 2), store_res_value(res, 0, 4));
+	store_res_free(res);
 	return stale;
 }
 
@@ -189,7 +189,7 @@ feed_lock(struct store *st, int64_t stale_ms)
 	struct timespec pause = { 0, 200 * 1000000 };
 
 	for (int waited = 0; waited <= FEED_LOCK_WAIT_MS; waited += 200) {
-		PGresult *res = store_query(st, "SELECT pg_try_advisory_lock(" FEED_LOCK_KEY ")",
+		struct store_res *res = store_query(st, "SELECT pg_try_advisory_lock(" FEED_LOCK_KEY ")",
 		    0, NULL, err, sizeof(err));
 		int got, stale;
 
@@ -197,8 +197,8 @@ feed_lock(struct store *st, int64_t stale_ms)
 			log_warnx("feed refresh: %s", err);
 			return -1;
 		}
-		got = PQgetvalue(res, 0, 0)[0] == 't';
-		PQclear(res);
+		got = store_res_value(res, 0, 0)[0] == 't';
+		store_res_free(res);
 		if (got) {
 			feed_lock_name(st);
 			return 1;

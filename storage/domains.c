@@ -65,7 +65,7 @@ store_source_ensure(struct store *st, const char *kind, const char *name, const 
 	/* only the masked URL is stored: its secrets stay in the configuration */
 	char *masked = url != NULL ? url_mask(url) : NULL;
 	const char *params[4] = { kind, name, masked, format };
-	PGresult *res;
+	struct store_res *res;
 
 	if (url != NULL && masked == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -79,14 +79,14 @@ store_source_ensure(struct store *st, const char *kind, const char *name, const 
 	free(masked);
 	if (res == NULL)
 		return -1;
-	if (strcmp(PQgetvalue(res, 0, 1), kind) != 0) {
+	if (strcmp(store_res_value(res, 0, 1), kind) != 0) {
 		snprintf(err, errlen, "source \"%s\" already exists as a %s, not a %s",
-		    name, PQgetvalue(res, 0, 1), kind);
-		PQclear(res);
+		    name, store_res_value(res, 0, 1), kind);
+		store_res_free(res);
 		return -1;
 	}
-	*id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
+	*id = strtoll(store_res_value(res, 0, 0), NULL, 10);
+	store_res_free(res);
 	return 0;
 }
 
@@ -138,23 +138,23 @@ import_merge(struct store_import *im, struct store_import_stats *stats, char *er
 {
 	const char *params[2] = { im->watch[0] != '\0' ? im->watch : NULL, im->source_id };
 	size_t n = sizeof(import_merge_sql) / sizeof(import_merge_sql[0]);
-	PGresult *res = NULL;
+	struct store_res *res = NULL;
 
 	for (size_t i = 0; i < n; i++) {
 		int p = import_merge_sql[i].param;
 
-		PQclear(res);
+		store_res_free(res);
 		res = store_query(im->st, import_merge_sql[i].sql, p == IMPORT_NONE ? 0 : 1,
 		    p == IMPORT_NONE ? NULL : &params[p], err, errlen);
 		if (res == NULL)
 			return -1;
 		if (i == IMPORT_STEP_ADDED)
-			stats->added = strtoll(PQcmdTuples(res), NULL, 10);
+			stats->added = strtoll(store_res_affected(res), NULL, 10);
 	}
-	stats->rows = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	stats->distinct = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+	stats->rows = strtoll(store_res_value(res, 0, 0), NULL, 10);
+	stats->distinct = strtoll(store_res_value(res, 0, 1), NULL, 10);
 	stats->known = stats->distinct - stats->added;
-	PQclear(res);
+	store_res_free(res);
 	return store_exec(im->st, "COMMIT", 0, NULL, err, errlen);
 }
 
@@ -176,13 +176,27 @@ store_import_finish(struct store_import *im, int abort, struct store_import_stat
 	return (rc != 0 || abort) ? -1 : 0;
 }
 
+struct domains_list_arg {
+	void (*fn)(const char *, void *);
+	void *arg;
+};
+
+static int
+domains_list_row(const struct store_res *row, void *arg)
+{
+	const struct domains_list_arg *a = arg;
+
+	a->fn(store_res_value(row, 0, 0), a->arg);
+	return 0;
+}
+
 int
 store_domains_list(struct store *st, const char *source, void (*fn)(const char *, void *),
     void *arg, char *err, size_t errlen)
 {
-	PGconn *conn = store_conn(st);
 	const char *params[1] = { source };
-	PGresult *res;
+	struct domains_list_arg a = { fn, arg };
+	struct store_res *res;
 	int rc = 0;
 
 	if (source != NULL) {
@@ -190,32 +204,16 @@ store_domains_list(struct store *st, const char *source, void (*fn)(const char *
 		    err, errlen);
 		if (res == NULL)
 			return -1;
-		rc = PQntuples(res) == 0 ? -1 : 0;
-		PQclear(res);
+		rc = store_res_rows(res) == 0 ? -1 : 0;
+		store_res_free(res);
 		if (rc != 0) {
 			snprintf(err, errlen, "no source named \"%s\"", source);
 			return -1;
 		}
 	}
-	if (!PQsendQueryParams(conn, source == NULL ?
-	    "SELECT name FROM domains ORDER BY name" :
+	return store_each(st, source == NULL ? "SELECT name FROM domains ORDER BY name" :
 	    "SELECT d.name FROM domains d JOIN domain_sources ds ON ds.domain_id = d.id "
 	    "JOIN sources s ON s.id = ds.source_id WHERE s.name = $1 ORDER BY d.name",
-	    source == NULL ? 0 : 1, NULL, source == NULL ? NULL : params, NULL, NULL, 0) ||
-	    !PQsetSingleRowMode(conn)) {
-		snprintf(err, errlen, "database: %s", PQerrorMessage(conn));
-		return -1;
-	}
-	while ((res = PQgetResult(conn)) != NULL) {
-		ExecStatusType s = PQresultStatus(res);
-
-		if (s == PGRES_SINGLE_TUPLE)
-			fn(PQgetvalue(res, 0, 0), arg);
-		else if (s != PGRES_TUPLES_OK && rc == 0) {
-			snprintf(err, errlen, "database: %s", PQresultErrorMessage(res));
-			rc = -1;
-		}
-		PQclear(res);
-	}
-	return rc;
+	    source == NULL ? 0 : 1, source == NULL ? NULL : params, domains_list_row, &a,
+	    err, errlen);
 }

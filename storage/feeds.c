@@ -12,9 +12,9 @@
 #include "storage/store.h"
 
 static char *
-feeds_dup(PGresult *res, int col)
+feeds_dup(struct store_res *res, int col)
 {
-	return PQgetisnull(res, 0, col) ? NULL : strdup(PQgetvalue(res, 0, col));
+	return store_res_is_null(res, 0, col) ? NULL : strdup(store_res_value(res, 0, col));
 }
 
 int
@@ -23,7 +23,7 @@ store_feed_state(struct store *st, const struct cfg_feed *feed, struct store_fee
 {
 	char refresh[32];
 	const char *p[2] = { feed->name, refresh };
-	PGresult *res;
+	struct store_res *res;
 
 	memset(out, 0, sizeof(*out));
 	snprintf(refresh, sizeof(refresh), "%lld milliseconds", (long long)feed->refresh_ms);
@@ -32,14 +32,14 @@ store_feed_state(struct store *st, const struct cfg_feed *feed, struct store_fee
 	    "FROM sources WHERE name = $1 AND kind = 'feed'", 2, p, err, errlen);
 	if (res == NULL)
 		return -1;
-	if (PQntuples(res) == 0) {
+	if (store_res_rows(res) == 0) {
 		out->due = 1;
 	} else {
 		out->etag = feeds_dup(res, 0);
 		out->last_modified = feeds_dup(res, 1);
-		out->due = PQgetvalue(res, 0, 2)[0] == 't';
+		out->due = store_res_value(res, 0, 2)[0] == 't';
 	}
-	PQclear(res);
+	store_res_free(res);
 	return 0;
 }
 

@@ -116,7 +116,7 @@ static long long
 ranges_count(const struct ranges_kind *k, struct store *st, char *err, size_t errlen)
 {
 	char sql[96];
-	PGresult *res;
+	struct store_res *res;
 	long long n;
 
 	snprintf(sql, sizeof(sql), "LOCK TABLE %s IN EXCLUSIVE MODE", k->table);
@@ -125,8 +125,8 @@ ranges_count(const struct ranges_kind *k, struct store *st, char *err, size_t er
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", k->table);
 	if ((res = store_query(st, sql, 0, NULL, err, errlen)) == NULL)
 		return -1;
-	n = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
+	n = strtoll(store_res_value(res, 0, 0), NULL, 10);
+	store_res_free(res);
 	return n;
 }
 

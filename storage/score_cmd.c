@@ -34,24 +34,24 @@ score_thresholds(const struct cfg *cfg, char *buf, size_t len)
 
 /* Print a result as an aligned table (psql-like, no pager). */
 static void
-score_print(PGresult *res)
+score_print(struct store_res *res)
 {
-	int cols = PQnfields(res), rows = PQntuples(res);
+	int cols = store_res_cols(res), rows = store_res_rows(res);
 	int *w = calloc((size_t)cols, sizeof(int));
 
 	if (w == NULL)
 		return;
 	for (int c = 0; c < cols; c++) {
-		w[c] = (int)strlen(PQfname(res, c));
+		w[c] = (int)strlen(store_res_name(res, c));
 		for (int r = 0; r < rows; r++)
-			if (PQgetlength(res, r, c) > w[c])
-				w[c] = PQgetlength(res, r, c);
+			if (store_res_length(res, r, c) > w[c])
+				w[c] = store_res_length(res, r, c);
 	}
 	for (int c = 0; c < cols; c++)
-		printf("%-*s%s", w[c], PQfname(res, c), c + 1 < cols ? "  " : "\n");
+		printf("%-*s%s", w[c], store_res_name(res, c), c + 1 < cols ? "  " : "\n");
 	for (int r = 0; r < rows; r++)
 		for (int c = 0; c < cols; c++)
-			printf("%-*s%s", c + 1 < cols ? w[c] : 0, PQgetvalue(res, r, c),
+			printf("%-*s%s", c + 1 < cols ? w[c] : 0, store_res_value(res, r, c),
 			    c + 1 < cols ? "  " : "\n");
 	free(w);
 }
@@ -62,7 +62,7 @@ score_query_print(const struct cfg *cfg, const char *sql, int n, const char *con
 {
 	char err[STORE_ERRLEN];
 	struct store *st = store_cmd_open(cfg);
-	PGresult *res;
+	struct store_res *res;
 
 	if (st == NULL)
 		return CLI_RUNTIME;
@@ -72,7 +72,7 @@ score_query_print(const struct cfg *cfg, const char *sql, int n, const char *con
 		return CLI_RUNTIME;
 	}
 	score_print(res);
-	PQclear(res);
+	store_res_free(res);
 	store_close(st);
 	return CLI_OK;
 }
@@ -85,7 +85,7 @@ score_run(struct cli *cli, int argc, char **argv)
 	char t[1024], window[32], err[STORE_ERRLEN];
 	const char *p[3] = { t, window, "f" };
 	struct store *st;
-	PGresult *res;
+	struct store_res *res;
 	int c;
 
 	while ((c = cli_getopt(&score_cmd_score, argc, argv)) != -1) {
@@ -110,8 +110,8 @@ score_run(struct cli *cli, int argc, char **argv)
 		store_close(st);
 		return CLI_RUNTIME;
 	}
-	printf("scored %s domains\n", PQcmdTuples(res));
-	PQclear(res);
+	printf("scored %s domains\n", store_res_affected(res));
+	store_res_free(res);
 	store_close(st);
 	return score_query_print(&cli->cfg,
 	    "SELECT label, count(*) AS domains, round(avg(score)::numeric, 2) AS avg_score "
@@ -125,7 +125,7 @@ show_tracked(const struct cfg *cfg, const char *name)
 	char err[STORE_ERRLEN];
 	const char *p[1] = { name };
 	struct store *st = store_cmd_open(cfg);
-	PGresult *res;
+	struct store_res *res;
 	int known;
 
 	if (st == NULL)
@@ -136,8 +136,8 @@ show_tracked(const struct cfg *cfg, const char *name)
 		store_close(st);
 		return -1;
 	}
-	known = PQntuples(res) > 0;
-	PQclear(res);
+	known = store_res_rows(res) > 0;
+	store_res_free(res);
 	store_close(st);
 	return known;
 }

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "storage/migrate.h"
-#include "storage/store.h"
+#include "storage/store_pq.h"
 
 struct store {
 	PGconn *conn;
@@ -126,7 +126,62 @@ store_conn(struct store *st)
 	return st->conn;
 }
 
-PGresult *
+/* A store_res is a PGresult that has left storage/. */
+static const PGresult *
+store_pg(const struct store_res *r)
+{
+	return (const PGresult *)r;
+}
+
+int
+store_res_rows(const struct store_res *r)
+{
+	return PQntuples(store_pg(r));
+}
+
+int
+store_res_cols(const struct store_res *r)
+{
+	return PQnfields(store_pg(r));
+}
+
+const char *
+store_res_name(const struct store_res *r, int col)
+{
+	return PQfname(store_pg(r), col);
+}
+
+const char *
+store_res_value(const struct store_res *r, int row, int col)
+{
+	return PQgetvalue(store_pg(r), row, col);
+}
+
+int
+store_res_length(const struct store_res *r, int row, int col)
+{
+	return PQgetlength(store_pg(r), row, col);
+}
+
+int
+store_res_is_null(const struct store_res *r, int row, int col)
+{
+	return PQgetisnull(store_pg(r), row, col);
+}
+
+const char *
+store_res_affected(const struct store_res *r)
+{
+	return PQcmdTuples((PGresult *)r);
+}
+
+void
+store_res_free(struct store_res *r)
+{
+	PQclear((PGresult *)r);
+}
+
+struct store_res *
 store_query(struct store *st, const char *sql, int nparams, const char *const *params,
     char *err, size_t errlen)
 {
@@ -134,7 +189,7 @@ store_query(struct store *st, const char *sql, int nparams, const char *const *p
 	ExecStatusType s = PQresultStatus(res);
 
 	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
-		return res;
+		return (struct store_res *)res;
 	store_note_failure(st, res);
 	store_errmsg("database", res != NULL ? PQresultErrorMessage(res) :
 	    PQerrorMessage(st->conn), err, errlen);
@@ -146,12 +201,44 @@ int
 store_exec(struct store *st, const char *sql, int nparams, const char *const *params,
     char *err, size_t errlen)
 {
-	PGresult *res = store_query(st, sql, nparams, params, err, errlen);
+	struct store_res *res = store_query(st, sql, nparams, params, err, errlen);
 
 	if (res == NULL)
 		return -1;
-	PQclear(res);
+	store_res_free(res);
 	return 0;
+}
+
+int
+store_each(struct store *st, const char *sql, int nparams, const char *const *params,
+    int (*fn)(const struct store_res *row, void *arg), void *arg, char *err, size_t errlen)
+{
+	PGresult *res;
+	int rc = 0, stopped = 0;
+
+	if (!PQsendQueryParams(st->conn, sql, nparams, NULL, params, NULL, NULL, 0) ||
+	    !PQsetSingleRowMode(st->conn)) {
+		store_note_failure(st, NULL);
+		store_errmsg("database", PQerrorMessage(st->conn), err, errlen);
+		return -1;
+	}
+	while ((res = PQgetResult(st->conn)) != NULL) {
+		ExecStatusType s = PQresultStatus(res);
+
+		if (s == PGRES_SINGLE_TUPLE && !stopped)
+			stopped = fn((const struct store_res *)res, arg) != 0;
+		else if (s != PGRES_SINGLE_TUPLE && s != PGRES_TUPLES_OK && rc == 0) {
+			store_note_failure(st, res);
+			store_errmsg("database", PQresultErrorMessage(res), err, errlen);
+			rc = -1;
+		}
+		PQclear(res);
+	}
+	if (stopped && rc == 0) {
+		snprintf(err, errlen, "stopped while reading the rows");
+		rc = -1;
+	}
+	return rc;
 }
 
 int
@@ -172,24 +259,36 @@ store_exec_script(struct store *st, const char *sql, char *err, size_t errlen)
 }
 
 int
+store_now(struct store *st, char *buf, size_t len, char *err, size_t errlen)
+{
+	struct store_res *res = store_query(st, "SELECT now()::text", 0, NULL, err, errlen);
+
+	if (res == NULL)
+		return -1;
+	snprintf(buf, len, "%s", store_res_value(res, 0, 0));
+	store_res_free(res);
+	return 0;
+}
+
+int
 store_schema_version(struct store *st, char *err, size_t errlen)
 {
-	PGresult *res = store_query(st, "SELECT to_regclass('fluxwatch_schema') IS NOT NULL",
+	struct store_res *res = store_query(st, "SELECT to_regclass('fluxwatch_schema') IS NOT NULL",
 	    0, NULL, err, errlen);
 	int exists, v;
 
 	if (res == NULL)
 		return -1;
-	exists = PQgetvalue(res, 0, 0)[0] == 't';
-	PQclear(res);
+	exists = store_res_value(res, 0, 0)[0] == 't';
+	store_res_free(res);
 	if (!exists)
 		return 0;
 	res = store_query(st, "SELECT coalesce(max(version), 0) FROM fluxwatch_schema",
 	    0, NULL, err, errlen);
 	if (res == NULL)
 		return -1;
-	v = (int)strtol(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
+	v = (int)strtol(store_res_value(res, 0, 0), NULL, 10);
+	store_res_free(res);
 	return v;
 }
 

@@ -18,7 +18,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <libpq-fe.h>
 
 #define STORE_ERRLEN 512
 #define STORE_COPY_CHUNK 65536
@@ -35,9 +34,6 @@ struct store *store_open(const char *conninfo, char *err, size_t errlen);
 /* Close and free; NULL is a no-op. */
 void store_close(struct store *st);
 
-/* The libpq connection, borrowed: valid until store_close(). */
-PGconn *store_conn(struct store *st);
-
 /*
  * What the last failure on ST was. TRANSIENT: the connection or the server
  * (SQLSTATE classes 08, 40, 53, 57, or no answer at all): worth retrying
@@ -50,23 +46,45 @@ enum store_fault store_fault(const struct store *st);
 /* The SQLSTATE of the last failure on ST ("" when there was none). Borrowed. */
 const char *store_sqlstate(const struct store *st);
 
-/* Record a failure of ST from RES (NULL: none came back); used by store_copy. */
-void store_note_failure(struct store *st, const PGresult *res);
-
-/* Record a permanent failure of ST caused by data refused before sending. */
-void store_note_data_failure(struct store *st);
-
 /* Open a new connection in place of a lost one (a no-op when it is fine): 0 or -1 with err. */
 int store_reconnect(struct store *st, char *err, size_t errlen);
 
 /*
- * Run SQL with text parameters (NULL entries are SQL NULL). Returns the
- * result on success (caller PQclear()s it), or NULL with err filled and
- * store_fault() set. A lost connection stays lost: the caller decides
- * whether to open a new one.
+ * The rows a statement returned, as text: the only form in which results
+ * leave storage/, so no module above it touches libpq.
  */
-PGresult *store_query(struct store *st, const char *sql, int nparams,
+struct store_res;
+
+/*
+ * Run SQL with text parameters (NULL entries are SQL NULL). Returns the
+ * result on success (caller store_res_free()s it), or NULL with err filled
+ * and store_fault() set. A lost connection stays lost: the caller decides
+ * whether to open a new one (store_reconnect()).
+ */
+struct store_res *store_query(struct store *st, const char *sql, int nparams,
     const char *const *params, char *err, size_t errlen);
+
+int store_res_rows(const struct store_res *r);
+int store_res_cols(const struct store_res *r);
+/* Column COL's name. Borrowed, valid until store_res_free(). */
+const char *store_res_name(const struct store_res *r, int col);
+/* The value at ROW, COL as text ("" for NULL). Borrowed, valid until store_res_free(). */
+const char *store_res_value(const struct store_res *r, int row, int col);
+int store_res_length(const struct store_res *r, int row, int col);
+int store_res_is_null(const struct store_res *r, int row, int col);
+/* The number of rows an INSERT, UPDATE or DELETE touched, as text. Borrowed. */
+const char *store_res_affected(const struct store_res *r);
+/* Free a result; NULL is a no-op. */
+void store_res_free(struct store_res *r);
+
+/*
+ * Run SQL and call FN once per row as it arrives (one row in ROW, row 0),
+ * so a large result is never held whole. FN returns 0 to go on, non-zero
+ * to stop (the rest of the rows are read and dropped). Returns 0, or -1
+ * with err (the query failed, or FN stopped it: err then says so).
+ */
+int store_each(struct store *st, const char *sql, int nparams, const char *const *params,
+    int (*fn)(const struct store_res *row, void *arg), void *arg, char *err, size_t errlen);
 
 /* store_query for statements whose result is not needed: 0 or -1. */
 int store_exec(struct store *st, const char *sql, int nparams,
@@ -74,6 +92,9 @@ int store_exec(struct store *st, const char *sql, int nparams,
 
 /* Run a script of several statements (no parameters): 0 or -1. */
 int store_exec_script(struct store *st, const char *sql, char *err, size_t errlen);
+
+/* The database's time now (timestamptz as text) into buf: 0, or -1 with err. */
+int store_now(struct store *st, char *buf, size_t len, char *err, size_t errlen);
 
 /* Schema version recorded in the database (0 when none). -1 on error. */
 int store_schema_version(struct store *st, char *err, size_t errlen);

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "storage/store.h"
+#include "storage/store_pq.h"
 
 /* Seconds from the Unix epoch to PostgreSQL's (2000-01-01 00:00:00 UTC). */
 #define STORE_PG_EPOCH_S 946684800LL

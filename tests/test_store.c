@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "common/cfg.h"
-#include "scheduler/sched.h"
+#include "storage/queue.h"
 #include "storage/domains.h"
 #include "storage/migrate.h"
 #include "storage/store.h"
@@ -128,13 +128,13 @@ test_import_idempotent(void **state)
 	assert_non_null(strstr(err, "no source named \"nosuch\""));
 	/* b.example is forever (seed) although the feed gave it a window */
 	{
-		PGresult *r = store_query(st, "SELECT name, watch_until IS NULL FROM domains "
+		struct store_res *r = store_query(st, "SELECT name, watch_until IS NULL FROM domains "
 		    "ORDER BY name", 0, NULL, err, sizeof(err));
 
 		assert_non_null(r);
-		assert_string_equal(PQgetvalue(r, 1, 1), "t");
-		assert_string_equal(PQgetvalue(r, 2, 1), "f");
-		PQclear(r);
+		assert_string_equal(store_res_value(r, 1, 1), "t");
+		assert_string_equal(store_res_value(r, 2, 1), "f");
+		store_res_free(r);
 	}
 	assert_null(store_import_begin(st, "feed", "list1", NULL, NULL, 0, err, sizeof(err)));
 	assert_non_null(strstr(err, "already exists as a seed"));
@@ -147,15 +147,15 @@ test_import_abort_changes_nothing(void **state)
 	struct store_import_stats s;
 	struct store_import *im = store_import_begin(st, "seed", "l", NULL, NULL, CFG_FOREVER,
 	    err, sizeof(err));
-	PGresult *r;
+	struct store_res *r;
 
 	assert_non_null(im);
 	assert_int_equal(store_import_add(im, "x.example"), 0);
 	assert_int_equal(store_import_finish(im, 1, &s, err, sizeof(err)), -1);
 	r = store_query(st, "SELECT count(*) FROM domains", 0, NULL, err, sizeof(err));
 	assert_non_null(r);
-	assert_string_equal(PQgetvalue(r, 0, 0), "0");
-	PQclear(r);
+	assert_string_equal(store_res_value(r, 0, 0), "0");
+	store_res_free(r);
 }
 
 static void
@@ -164,7 +164,7 @@ test_copy_escaping(void **state)
 	static const char hostile[] = "tab\there\\back\nnew\rcr\"q'";
 	struct store *st = *state;
 	struct store_copy *cp;
-	PGresult *r;
+	struct store_res *r;
 
 	assert_int_equal(store_exec(st, "CREATE TEMP TABLE t (a text, b text)", 0, NULL,
 	    err, sizeof(err)), 0);
@@ -176,9 +176,9 @@ test_copy_escaping(void **state)
 	assert_int_equal(store_copy_finish(cp, 0, err, sizeof(err)), 0);
 	r = store_query(st, "SELECT a, b IS NULL FROM t", 0, NULL, err, sizeof(err));
 	assert_non_null(r);
-	assert_string_equal(PQgetvalue(r, 0, 0), hostile);
-	assert_string_equal(PQgetvalue(r, 0, 1), "t");
-	PQclear(r);
+	assert_string_equal(store_res_value(r, 0, 0), hostile);
+	assert_string_equal(store_res_value(r, 0, 1), "t");
+	store_res_free(r);
 	assert_null(store_copy_begin(st, "COPY nosuch FROM STDIN", err, sizeof(err)));
 	assert_non_null(strstr(err, "nosuch"));
 }
@@ -191,7 +191,7 @@ test_copy_binary(void **state)
 	struct store *st = *state;
 	struct store_copy *cp;
 	char big[STORE_COPY_CHUNK + 100];
-	PGresult *r;
+	struct store_res *r;
 
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
@@ -216,18 +216,18 @@ test_copy_binary(void **state)
 	r = store_query(st, "SELECT i2, i4, i8, extract(epoch FROM t)::numeric(20,6), s, host(a), "
 	    "length(s), s IS NULL AND a IS NULL FROM b ORDER BY i2", 0, NULL, err, sizeof(err));
 	assert_non_null(r);
-	assert_int_equal(PQntuples(r), 3);
-	assert_string_equal(PQgetvalue(r, 0, 0), "-2");
-	assert_string_equal(PQgetvalue(r, 0, 1), "2147483647");
-	assert_string_equal(PQgetvalue(r, 0, 2), "-9000000000");
-	assert_string_equal(PQgetvalue(r, 0, 3), "1795000000.123456");
-	assert_string_equal(PQgetvalue(r, 0, 4), hostile);
-	assert_string_equal(PQgetvalue(r, 0, 5), "192.0.2.7");
-	assert_string_equal(PQgetvalue(r, 1, 3), "0.000000");
-	assert_string_equal(PQgetvalue(r, 1, 5), "2001:db8::7");
-	assert_int_equal(atoi(PQgetvalue(r, 1, 6)), (int)sizeof(big) - 1);
-	assert_string_equal(PQgetvalue(r, 2, 7), "t");
-	PQclear(r);
+	assert_int_equal(store_res_rows(r), 3);
+	assert_string_equal(store_res_value(r, 0, 0), "-2");
+	assert_string_equal(store_res_value(r, 0, 1), "2147483647");
+	assert_string_equal(store_res_value(r, 0, 2), "-9000000000");
+	assert_string_equal(store_res_value(r, 0, 3), "1795000000.123456");
+	assert_string_equal(store_res_value(r, 0, 4), hostile);
+	assert_string_equal(store_res_value(r, 0, 5), "192.0.2.7");
+	assert_string_equal(store_res_value(r, 1, 3), "0.000000");
+	assert_string_equal(store_res_value(r, 1, 5), "2001:db8::7");
+	assert_int_equal(atoi(store_res_value(r, 1, 6)), (int)sizeof(big) - 1);
+	assert_string_equal(store_res_value(r, 2, 7), "t");
+	store_res_free(r);
 	cp = store_copy_begin_binary(st, "COPY b (a) FROM STDIN WITH (FORMAT binary)", err,
 	    sizeof(err));
 	assert_non_null(cp);
@@ -239,41 +239,41 @@ test_copy_binary(void **state)
 	r = store_query(st, "SELECT fw_rrtype_name((65280 - 65536)::smallint), fw_rrtype_name(28)",
 	    0, NULL, err, sizeof(err));
 	assert_non_null(r);
-	assert_string_equal(PQgetvalue(r, 0, 0), "TYPE65280");
-	assert_string_equal(PQgetvalue(r, 0, 1), "AAAA");
-	PQclear(r);
+	assert_string_equal(store_res_value(r, 0, 0), "TYPE65280");
+	assert_string_equal(store_res_value(r, 0, 1), "AAAA");
+	store_res_free(r);
 }
 
 /* Claim, report (signatures at both ends of the 64-bit range), claim again. */
 static void
 test_claim_report(void **state)
 {
-	static const struct sched_policy pol = { 1000, 60000 };
+	static const struct queue_policy pol = { 1000, 60000 };
 	struct store *st = *state;
-	struct sched_claim_opts opts = { 10, 60000, "test:1", NULL };
-	struct sched_item items[3];
-	struct sched_visit v[2];
-	PGresult *r;
+	struct queue_claim_opts opts = { 10, 60000, "test:1", NULL };
+	struct queue_item items[3];
+	struct queue_visit v[2];
+	struct store_res *r;
 
 	assert_int_equal(store_exec(st, "INSERT INTO domains (name) VALUES ('a.example'), "
 	    "('b.example')", 0, NULL, err, sizeof(err)), 0);
-	assert_int_equal(sched_claim(st, &opts, items, err, sizeof(err)), 2);
-	assert_int_equal(sched_claim(st, &opts, items + 2, err, sizeof(err)), 0);	/* leased */
+	assert_int_equal(queue_claim(st, &opts, items, err, sizeof(err)), 2);
+	assert_int_equal(queue_claim(st, &opts, items + 2, err, sizeof(err)), 0);	/* leased */
 	assert_true(strcmp(items[0].name, "a.example") == 0 || strcmp(items[1].name, "a.example") == 0);
 	for (int i = 0; i < 2; i++) {
-		v[i] = (struct sched_visit){ items[i].id, 0, 1, 1, 30, 0 };
+		v[i] = (struct queue_visit){ items[i].id, 0, 1, 1, 30, 0 };
 		v[i].signature = i == 0 ? 0x8000000000000000ULL : 0x7fffffffffffffffULL;
 	}
-	assert_int_equal(sched_report(st, &pol, v, 2, err, sizeof(err)), 0);
+	assert_int_equal(queue_report(st, &pol, v, 2, err, sizeof(err)), 0);
 	r = store_query(st, "SELECT string_agg(answer_sig::text || ' ' || interval_ms || ' ' || "
 	    "(lease_until IS NULL), ',' ORDER BY answer_sig) FROM domains", 0, NULL, err, sizeof(err));
 	assert_non_null(r);
-	assert_string_equal(PQgetvalue(r, 0, 0),
+	assert_string_equal(store_res_value(r, 0, 0),
 	    "-9223372036854775808 31000 true,9223372036854775807 31000 true");
-	PQclear(r);
+	store_res_free(r);
 	assert_int_equal(store_exec(st, "UPDATE domains SET next_due_at = now()", 0, NULL, err,
 	    sizeof(err)), 0);
-	assert_int_equal(sched_claim(st, &opts, items, err, sizeof(err)), 2);
+	assert_int_equal(queue_claim(st, &opts, items, err, sizeof(err)), 2);
 }
 
 int

@@ -1,12 +1,13 @@
 /*
- * sched — what the crawler should measure next, and what it measured.
+ * queue — the shared crawl queue: what the crawler should measure next,
+ * and what it measured.
  *
- * The queue lives in PostgreSQL (domains): sched_claim() leases a batch of
+ * The queue lives in PostgreSQL (domains): queue_claim() leases a batch of
  * due domains with FOR UPDATE SKIP LOCKED, new domains and those whose
  * answers changed last time first, so several crawlers, on one machine or
  * many, share it without measuring a domain twice for the same due time. A
  * crashed crawler's lease expires and another takes the work.
- * sched_report() ends the lease and sets the next visit:
+ * queue_report() ends the lease and sets the next visit:
  *   resolved      TTL + 1 s, clamped to [min_interval, max_interval]
  *   NOERROR only  (no address) max_interval
  *   failed        (NXDOMAIN, SERVFAIL, timeouts only) min_interval x 2^failures,
@@ -14,8 +15,8 @@
  * The crawler holds only what it has claimed: memory stays flat in the
  * number of tracked domains.
  */
-#ifndef FW_SCHED_H
-#define FW_SCHED_H
+#ifndef FW_QUEUE_H
+#define FW_QUEUE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -24,13 +25,13 @@
 
 struct store;
 
-struct sched_item {
+struct queue_item {
 	int64_t id;
 	int fail_streak;
 	char name[NAME_BUFSZ];
 };
 
-struct sched_claim_opts {
+struct queue_claim_opts {
 	int max;			/* items wanted */
 	int64_t lease_ms;
 	const char *owner;		/* who holds the lease (host:pid) */
@@ -38,7 +39,7 @@ struct sched_claim_opts {
 };
 
 /* What one visit of a domain saw, over every vantage. */
-struct sched_visit {
+struct queue_visit {
 	int64_t id;
 	int fail_streak;	/* before this visit (from the claim) */
 	int resolved;		/* some A/AAAA answer held an address */
@@ -47,7 +48,7 @@ struct sched_visit {
 	uint64_t signature;	/* order-free fingerprint of the addresses seen */
 };
 
-struct sched_policy {
+struct queue_policy {
 	int64_t min_interval_ms;
 	int64_t max_interval_ms;
 };
@@ -56,19 +57,19 @@ struct sched_policy {
  * The next interval after VISIT and the failure streak that goes with it
  * (pure arithmetic, tested with made-up visits).
  */
-int64_t sched_next_interval(const struct sched_policy *p, const struct sched_visit *visit,
+int64_t queue_next_interval(const struct queue_policy *p, const struct queue_visit *visit,
     int *fail_streak);
 
 /* Claim up to opts->max due domains into out[]: how many, or -1 with err. */
-int sched_claim(struct store *st, const struct sched_claim_opts *opts,
-    struct sched_item *out, char *err, size_t errlen);
+int queue_claim(struct store *st, const struct queue_claim_opts *opts,
+    struct queue_item *out, char *err, size_t errlen);
 
 /* Report N visits: next due times, failure streaks, priorities; leases end. 0 or -1. */
-int sched_report(struct store *st, const struct sched_policy *p,
-    const struct sched_visit *visits, int n, char *err, size_t errlen);
+int queue_report(struct store *st, const struct queue_policy *p,
+    const struct queue_visit *visits, int n, char *err, size_t errlen);
 
 /* End the leases of claimed domains that were not visited (they stay due). 0 or -1. */
-int sched_release(struct store *st, const struct sched_item *items, int n,
+int queue_release(struct store *st, const struct queue_item *items, int n,
     char *err, size_t errlen);
 
 #endif

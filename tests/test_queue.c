@@ -1,5 +1,5 @@
 /*
- * test_sched — revisit arithmetic: TTL + 1 s clamped to the bounds, the
+ * test_queue — revisit arithmetic: TTL + 1 s clamped to the bounds, the
  * NODATA case, and the failure back-off with its cap.
  */
 #include <setjmp.h>
@@ -8,16 +8,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "scheduler/sched.h"
+#include "storage/queue.h"
 
-static const struct sched_policy lab = { 2000, 30000 };
+static const struct queue_policy lab = { 2000, 30000 };
 
 static int64_t
 next(int resolved, int answered, int64_t ttl, int streak_before, int *streak)
 {
-	struct sched_visit v = { 1, streak_before, resolved, answered, ttl, 0 };
+	struct queue_visit v = { 1, streak_before, resolved, answered, ttl, 0 };
 
-	return sched_next_interval(&lab, &v, streak);
+	return queue_next_interval(&lab, &v, streak);
 }
 
 static void

@@ -1,5 +1,5 @@
 /*
- * sched — the revisit arithmetic and the queue statements. Arrays go to
+ * queue — the revisit arithmetic and the queue statements. Arrays go to
  * PostgreSQL as array literals of numbers built here ("{1,2,3}"): numbers
  * only, never names.
  */
@@ -9,26 +9,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scheduler/sched.h"
+#include "storage/queue.h"
 #include "storage/store.h"
 
-#define SCHED_TTL_SLACK_MS 1000
+#define QUEUE_TTL_SLACK_MS 1000
 
 static int64_t
-sched_clamp(int64_t v, const struct sched_policy *p)
+queue_clamp(int64_t v, const struct queue_policy *p)
 {
 	return v < p->min_interval_ms ? p->min_interval_ms :
 	    v > p->max_interval_ms ? p->max_interval_ms : v;
 }
 
 int64_t
-sched_next_interval(const struct sched_policy *p, const struct sched_visit *v, int *fail_streak)
+queue_next_interval(const struct queue_policy *p, const struct queue_visit *v, int *fail_streak)
 {
 	int64_t backoff = p->min_interval_ms > 0 ? p->min_interval_ms : 1000;
 
 	if (v->resolved) {
 		*fail_streak = 0;
-		return sched_clamp(v->min_ttl_s * 1000 + SCHED_TTL_SLACK_MS, p);
+		return queue_clamp(v->min_ttl_s * 1000 + QUEUE_TTL_SLACK_MS, p);
 	}
 	if (v->answered) {
 		*fail_streak = 0;
@@ -37,16 +37,16 @@ sched_next_interval(const struct sched_policy *p, const struct sched_visit *v, i
 	*fail_streak = v->fail_streak + 1;
 	for (int i = 0; i < *fail_streak && backoff < p->max_interval_ms; i++)
 		backoff *= 2;
-	return sched_clamp(backoff, p);
+	return queue_clamp(backoff, p);
 }
 
 int
-sched_claim(struct store *st, const struct sched_claim_opts *opts, struct sched_item *out,
+queue_claim(struct store *st, const struct queue_claim_opts *opts, struct queue_item *out,
     char *err, size_t errlen)
 {
 	char max[16], lease[32];
 	const char *params[4] = { max, lease, opts->cutoff, opts->owner };
-	PGresult *res;
+	struct store_res *res;
 	int n;
 
 	snprintf(max, sizeof(max), "%d", opts->max);
@@ -65,17 +65,17 @@ sched_claim(struct store *st, const struct sched_claim_opts *opts, struct sched_
 	    "RETURNING id, name, fail_streak", 4, params, err, errlen);
 	if (res == NULL)
 		return -1;
-	n = PQntuples(res);
+	n = store_res_rows(res);
 	for (int i = 0; i < n; i++) {
-		size_t len = (size_t)PQgetlength(res, i, 1);
+		size_t len = (size_t)store_res_length(res, i, 1);
 
-		out[i].id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+		out[i].id = strtoll(store_res_value(res, i, 0), NULL, 10);
 		len = len < sizeof(out[i].name) ? len : sizeof(out[i].name) - 1;
-		memcpy(out[i].name, PQgetvalue(res, i, 1), len);
+		memcpy(out[i].name, store_res_value(res, i, 1), len);
 		out[i].name[len] = '\0';
-		out[i].fail_streak = (int)strtol(PQgetvalue(res, i, 2), NULL, 10);
+		out[i].fail_streak = (int)strtol(store_res_value(res, i, 2), NULL, 10);
 	}
-	PQclear(res);
+	store_res_free(res);
 	return n;
 }
 
@@ -86,7 +86,7 @@ sched_claim(struct store *st, const struct sched_claim_opts *opts, struct sched_
  * client-side cost.
  */
 static size_t
-sched_put(char *buf, size_t off, long long v)
+queue_put(char *buf, size_t off, long long v)
 {
 	char digits[20];
 	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
@@ -106,7 +106,7 @@ sched_put(char *buf, size_t off, long long v)
 }
 
 int
-sched_report(struct store *st, const struct sched_policy *p, const struct sched_visit *visits,
+queue_report(struct store *st, const struct queue_policy *p, const struct queue_visit *visits,
     int n, char *err, size_t errlen)
 {
 	char *arr[4];
@@ -127,13 +127,13 @@ sched_report(struct store *st, const struct sched_policy *p, const struct sched_
 	}
 	for (int i = 0; i < n; i++) {
 		int streak;
-		int64_t interval = sched_next_interval(p, &visits[i], &streak);
+		int64_t interval = queue_next_interval(p, &visits[i], &streak);
 
-		off[0] = sched_put(arr[0], off[0], visits[i].id);
-		off[1] = sched_put(arr[1], off[1], interval);
-		off[2] = sched_put(arr[2], off[2], streak);
+		off[0] = queue_put(arr[0], off[0], visits[i].id);
+		off[1] = queue_put(arr[1], off[1], interval);
+		off[2] = queue_put(arr[2], off[2], streak);
 		/* signatures travel as signed 64-bit, as PostgreSQL stores them */
-		off[3] = sched_put(arr[3], off[3], (long long)visits[i].signature);
+		off[3] = queue_put(arr[3], off[3], (long long)visits[i].signature);
 	}
 	for (int k = 0; k < 4; k++) {
 		memcpy(arr[k] + off[k], "}", 2);
@@ -147,7 +147,7 @@ sched_report(struct store *st, const struct sched_policy *p, const struct sched_
 }
 
 int
-sched_release(struct store *st, const struct sched_item *items, int n, char *err,
+queue_release(struct store *st, const struct queue_item *items, int n, char *err,
     size_t errlen)
 {
 	const char *params[1];
@@ -163,7 +163,7 @@ sched_release(struct store *st, const struct sched_item *items, int n, char *err
 	}
 	ids[0] = '{';
 	for (int i = 0; i < n; i++)
-		off = sched_put(ids, off, items[i].id);
+		off = queue_put(ids, off, items[i].id);
 	memcpy(ids + off, "}", 2);
 	params[0] = ids;
 	rc = store_exec(st, "UPDATE domains SET lease_owner = NULL, lease_until = NULL "

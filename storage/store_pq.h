@@ -1,0 +1,22 @@
+/*
+ * store_pq — what the files of storage/ share about libpq, and nothing
+ * outside storage/ includes: the connection of a store and how a failure is
+ * recorded on it.
+ */
+#ifndef FW_STORE_PQ_H
+#define FW_STORE_PQ_H
+
+#include <libpq-fe.h>
+
+#include "storage/store.h"
+
+/* The libpq connection, borrowed: valid until store_close(). */
+PGconn *store_conn(struct store *st);
+
+/* Record a failure of ST from RES (NULL: none came back). */
+void store_note_failure(struct store *st, const PGresult *res);
+
+/* Record a permanent failure of ST caused by data refused before sending. */
+void store_note_data_failure(struct store *st);
+
+#endif
