@@ -56,6 +56,25 @@ crawl_say_system_resolver(const struct cfg *cfg, const struct vantage *v)
 	    vantage_address(v), vantage_port(v));
 }
 
+/* The progress line on a terminal. */
+static void
+crawl_progress(const struct crawl_engine *e, const struct crawl_stats *s, int final, void *arg)
+{
+	struct vantage_stats vs;
+
+	(void)arg;
+	fprintf(stderr, "\rcrawl: %lld responses (%.0f/s), %lld in flight, %lld stored, "
+	    "%lld timeouts, %lld skipped", s->responses,
+	    s->seconds > 0 ? s->responses / s->seconds : 0.0, crawl_engine_inflight(e),
+	    crawl_engine_stored(e), s->timeouts, s->skipped);
+	for (size_t i = 0; i < crawl_engine_vantages(e) && !final; i++) {
+		vantage_get_stats(crawl_engine_vantage(e, i), &vs);
+		fprintf(stderr, " | %s t/o %lld", vantage_name(crawl_engine_vantage(e, i)),
+		    vs.timeouts);
+	}
+	fputs(final ? "\n" : "\033[K", stderr);
+}
+
 /* The summary line, and what was not stored: 0, or -1 when some responses were not. */
 static int
 crawl_summary(const struct crawl_stats *stats, const struct store_writer_totals *totals,
@@ -121,7 +140,7 @@ static const struct option crawl_opts[] = {
 static int
 crawl_cmd_run(struct cli *cli, int argc, char **argv)
 {
-	struct crawl_run_opts ro = { 0, 0, NULL, &crawl_stop, isatty(STDERR_FILENO) };
+	struct crawl_run_opts ro = { 0, 0, NULL, &crawl_stop, NULL, NULL };
 	char cutoff[64], err[STORE_ERRLEN];
 	struct store *st;
 	int c, rc;
@@ -136,8 +155,8 @@ crawl_cmd_run(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc || (ro.once && ro.duration_ms > 0))
 		return cli_usage_error(&crawl_cmd_crawl, "give either --once or --duration");
-	if (log_get_level() == LOG_LEVEL_ERROR)
-		ro.progress = 0;
+	if (isatty(STDERR_FILENO) && log_get_level() != LOG_LEVEL_ERROR)
+		ro.progress = crawl_progress;
 	if ((st = store_cmd_open(&cli->cfg)) == NULL)
 		return CLI_RUNTIME;
 	if (ro.once && store_now(st, cutoff, sizeof(cutoff), err, sizeof(err)) != 0) {

@@ -28,14 +28,6 @@ struct store;
 struct store_writer;
 struct crawl_engine;
 
-struct crawl_run_opts {
-	int once;			/* one round over what is due at start */
-	int64_t duration_ms;		/* 0 = no limit */
-	const char *cutoff;		/* with once: database time at start */
-	volatile sig_atomic_t *stop;	/* set by a signal handler */
-	int progress;			/* print a progress line on stderr */
-};
-
 struct crawl_stats {
 	long long responses;	/* every response recorded, timeouts included */
 	long long timeouts;
@@ -44,9 +36,30 @@ struct crawl_stats {
 	double seconds;
 };
 
+/*
+ * Called every progress_interval and once at the end (FINAL = 1) in the
+ * loop's thread; E may be asked for more (crawl_engine_inflight(), ...).
+ */
+typedef void (*crawl_progress_fn)(const struct crawl_engine *e, const struct crawl_stats *st,
+    int final, void *arg);
+
+struct crawl_run_opts {
+	int once;			/* one round over what is due at start */
+	int64_t duration_ms;		/* 0 = no limit */
+	const char *cutoff;		/* with once: database time at start */
+	volatile sig_atomic_t *stop;	/* set by a signal handler */
+	crawl_progress_fn progress;	/* NULL: nobody asks */
+	void *progress_arg;
+};
+
 /* Create the epoll set and one vantage per resolver. NULL with err. */
 struct crawl_engine *crawl_engine_create(const struct cfg *cfg, char *err, size_t errlen);
 void crawl_engine_destroy(struct crawl_engine *e);
+
+/* Queries in flight through every vantage; responses stored so far; vantages. */
+long long crawl_engine_inflight(const struct crawl_engine *e);
+long long crawl_engine_stored(const struct crawl_engine *e);
+size_t crawl_engine_vantages(const struct crawl_engine *e);
 
 /* Vantage I (below the number of resolvers, or 0 for the system one). Borrowed. */
 const struct vantage *crawl_engine_vantage(const struct crawl_engine *e, size_t i);
