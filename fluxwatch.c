@@ -27,8 +27,8 @@
 #include "report/report_cmd.h"
 #include "scheduler/feed_cmd.h"
 #include "scheduler/seed_cmd.h"
-#include "storage/ranges_cmd.h"
-#include "storage/score_cmd.h"
+#include "scoring/ranges_cmd.h"
+#include "scoring/score_cmd.h"
 #include "storage/store_cmd.h"
 
 static const struct cli_verb *const verbs[] = {

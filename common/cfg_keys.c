@@ -13,7 +13,7 @@
 
 #include "common/cfg.h"
 #include "common/cfg_keys.h"
-#include "scheduler/feed_parse.h"
+#include "common/feed_format.h"
 
 #define DAY_MS (86400LL * 1000)
 #define QUOTE(x) #x

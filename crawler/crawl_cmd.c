@@ -16,7 +16,7 @@
 #include "crawler/engine.h"
 #include "crawler/vantage.h"
 #include "storage/store.h"
-#include "storage/store_cmd.h"
+#include "storage/connect.h"
 #include "storage/writer.h"
 
 static volatile sig_atomic_t crawl_stop;
@@ -157,7 +157,7 @@ crawl_cmd_run(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(&crawl_cmd_crawl, "give either --once or --duration");
 	if (isatty(STDERR_FILENO) && log_get_level() != LOG_LEVEL_ERROR)
 		ro.progress = crawl_progress;
-	if ((st = store_cmd_open(&cli->cfg)) == NULL)
+	if ((st = store_connect(&cli->cfg)) == NULL)
 		return CLI_RUNTIME;
 	if (ro.once && store_now(st, cutoff, sizeof(cutoff), err, sizeof(err)) != 0) {
 		log_warnx("crawl: %s", err);

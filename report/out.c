@@ -21,7 +21,7 @@
 #include "common/wstream.h"
 #include "report/out.h"
 #include "storage/store.h"
-#include "storage/store_cmd.h"
+#include "storage/connect.h"
 
 /*
  * Give the new file FD the mode and owner of the regular file at PATH; a
@@ -132,7 +132,7 @@ out_run(const struct cfg *cfg, const char *path, const char *what, out_write_fn 
 	struct out out;
 	int ok;
 
-	if ((st = store_cmd_open(cfg)) == NULL)
+	if ((st = store_connect(cfg)) == NULL)
 		return CLI_RUNTIME;
 	if (out_open(&out, path, err, sizeof(err)) != 0) {
 		log_warnx("%s: %s", what, err);

@@ -125,6 +125,44 @@ rpz_check_loaded(const ldns_zone *zone, const ldns_rdf *origin, const struct rpz
 	return 0;
 }
 
+/*
+ * Read FP as a zone file into a new *zone, record by record as
+ * ldns_zone_new_frm_fp_l() does; that function leaks the records it has
+ * read when a later line fails, and a failing zone is what the check is
+ * for. $INCLUDE is an error (fluxwatch never writes one).
+ */
+static ldns_status
+rpz_load(FILE *fp, const ldns_rdf *origin, uint32_t ttl, ldns_zone **out, int *line)
+{
+	ldns_zone *zone = ldns_zone_new();
+	ldns_rdf *cur = ldns_rdf_clone(origin), *prev = NULL;
+	ldns_status st = zone != NULL && cur != NULL ? LDNS_STATUS_OK : LDNS_STATUS_MEM_ERR;
+
+	while (st == LDNS_STATUS_OK && !feof(fp)) {
+		ldns_rr *rr = NULL;
+
+		st = ldns_rr_new_frm_fp_l(&rr, fp, &ttl, &cur, &prev, line);
+		if (st == LDNS_STATUS_SYNTAX_EMPTY || st == LDNS_STATUS_SYNTAX_TTL ||
+		    st == LDNS_STATUS_SYNTAX_ORIGIN)
+			st = LDNS_STATUS_OK;
+		else if (st == LDNS_STATUS_OK && ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA &&
+		    ldns_zone_soa(zone) == NULL)
+			ldns_zone_set_soa(zone, rr);
+		else if (st == LDNS_STATUS_OK && !ldns_zone_push_rr(zone, rr)) {
+			ldns_rr_free(rr);
+			st = LDNS_STATUS_MEM_ERR;
+		}
+	}
+	ldns_rdf_deep_free(cur);
+	ldns_rdf_deep_free(prev);
+	if (st != LDNS_STATUS_OK && zone != NULL) {
+		ldns_zone_deep_free(zone);
+		zone = NULL;
+	}
+	*out = zone;
+	return st;
+}
+
 int
 rpz_check(const char *text, size_t len, const struct rpz_zone *z, size_t ndomains,
     char *err, size_t errlen)
@@ -140,7 +178,7 @@ rpz_check(const char *text, size_t len, const struct rpz_zone *z, size_t ndomain
 		    "the zone is empty");
 		goto done;
 	}
-	st = ldns_zone_new_frm_fp_l(&zone, fp, origin, (uint32_t)z->ttl, LDNS_RR_CLASS_IN, &line);
+	st = rpz_load(fp, origin, (uint32_t)z->ttl, &zone, &line);
 	if (st != LDNS_STATUS_OK)
 		snprintf(err, errlen, "line %d: %s", line, ldns_get_errorstr_by_id(st));
 	else

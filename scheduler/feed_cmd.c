@@ -27,7 +27,7 @@
 #include "storage/domains.h"
 #include "storage/feeds.h"
 #include "storage/store.h"
-#include "storage/store_cmd.h"
+#include "storage/connect.h"
 
 #define FEED_LOCK_KEY "7467737703"
 #define FEED_LOCK_WAIT_MS 5000
@@ -260,7 +260,7 @@ feed_refresh(const struct cfg *cfg, char **names, int n_names)
 	struct store *st = NULL;
 	int n = 0, lock, rc = CLI_OK;
 
-	if (jobs == NULL || states == NULL || (st = store_cmd_open(cfg)) == NULL) {
+	if (jobs == NULL || states == NULL || (st = store_connect(cfg)) == NULL) {
 		rc = CLI_RUNTIME;
 		goto done;
 	}

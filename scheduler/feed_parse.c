@@ -15,20 +15,6 @@
 
 #define FEED_MAX_FIELDS 64
 
-static const char *const feed_formats[] = {
-	"domains", "hosts", "urls", "openphish", "urlhaus_csv", "threatfox_csv",
-	"phishtank_csv", "csv", NULL
-};
-
-int
-feed_format_from_name(const char *name)
-{
-	for (int i = 0; feed_formats[i] != NULL; i++)
-		if (strcmp(feed_formats[i], name) == 0)
-			return i;
-	return -1;
-}
-
 struct feed_ctx {
 	int (*accept)(const char *, void *);
 	void *arg;

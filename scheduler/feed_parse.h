@@ -13,10 +13,7 @@
 
 #include <stdio.h>
 
-enum feed_format {
-	FEED_DOMAINS, FEED_HOSTS, FEED_URLS, FEED_OPENPHISH,
-	FEED_URLHAUS_CSV, FEED_THREATFOX_CSV, FEED_PHISHTANK_CSV, FEED_CSV
-};
+#include "common/feed_format.h"
 
 struct feed_parse_opts {
 	enum feed_format format;
@@ -31,9 +28,6 @@ struct feed_stats {
 	long long rejected;	/* invalid names */
 	long long ignored;	/* records of other kinds (e.g. ThreatFox hashes) */
 };
-
-/* The format called NAME, or -1. */
-int feed_format_from_name(const char *name);
 
 /*
  * Parse FP to its end; accept() receives each normalised name (non-zero

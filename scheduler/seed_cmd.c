@@ -17,7 +17,7 @@
 #include "scheduler/seed_cmd.h"
 #include "storage/domains.h"
 #include "storage/store.h"
-#include "storage/store_cmd.h"
+#include "storage/connect.h"
 
 static int
 seed_accept(const char *name, void *arg)
@@ -110,7 +110,7 @@ seed_cmd_run(struct cli *cli, int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error(&seed_cmd_seed, "no seed file given");
-	if ((st = store_cmd_open(&cli->cfg)) == NULL)
+	if ((st = store_connect(&cli->cfg)) == NULL)
 		return CLI_RUNTIME;
 	for (int i = optind; i < argc; i++)
 		failed |= seed_import_file(st, &cli->cfg, list, argv[i]) != 0;
@@ -140,7 +140,7 @@ domains_cmd_run(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error(&seed_cmd_domains, "unexpected argument");
-	if ((st = store_cmd_open(&cli->cfg)) == NULL)
+	if ((st = store_connect(&cli->cfg)) == NULL)
 		return CLI_RUNTIME;
 	if (store_domains_list(st, source, seed_print_name, NULL, err, sizeof(err)) != 0) {
 		log_warnx("domains: %s", err);

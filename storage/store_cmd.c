@@ -11,24 +11,6 @@
 #include "storage/store.h"
 #include "storage/store_cmd.h"
 
-struct store *
-store_cmd_open(const struct cfg *cfg)
-{
-	char err[STORE_ERRLEN];
-	struct store *st = store_open(cfg->database.conninfo, err, sizeof(err));
-
-	if (st == NULL) {
-		log_warnx("%s", err);
-		return NULL;
-	}
-	if (store_check_schema(st, err, sizeof(err)) != 0) {
-		log_warnx("%s", err);
-		store_close(st);
-		return NULL;
-	}
-	return st;
-}
-
 static int
 store_cmd_init(struct cli *cli)
 {

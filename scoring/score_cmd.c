@@ -12,9 +12,9 @@
 
 #include "common/log.h"
 #include "common/name.h"
-#include "storage/score_cmd.h"
+#include "scoring/score_cmd.h"
 #include "storage/store.h"
-#include "storage/store_cmd.h"
+#include "storage/connect.h"
 
 /* The thresholds of the configuration as jsonb text. */
 static void
@@ -61,7 +61,7 @@ static int
 score_query_print(const struct cfg *cfg, const char *sql, int n, const char *const *p)
 {
 	char err[STORE_ERRLEN];
-	struct store *st = store_cmd_open(cfg);
+	struct store *st = store_connect(cfg);
 	struct store_res *res;
 
 	if (st == NULL)
@@ -97,7 +97,7 @@ score_run(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(&score_cmd_score, "unexpected argument");
 	score_thresholds(&cli->cfg, t, sizeof(t));
 	snprintf(window, sizeof(window), "%lld milliseconds", (long long)cli->cfg.scoring.window_ms);
-	if ((st = store_cmd_open(&cli->cfg)) == NULL)
+	if ((st = store_connect(&cli->cfg)) == NULL)
 		return CLI_RUNTIME;
 	res = store_query(st,
 	    "INSERT INTO verdicts (domain_id, label, score, reason, features, thresholds) "
@@ -124,7 +124,7 @@ show_tracked(const struct cfg *cfg, const char *name)
 {
 	char err[STORE_ERRLEN];
 	const char *p[1] = { name };
-	struct store *st = store_cmd_open(cfg);
+	struct store *st = store_connect(cfg);
 	struct store_res *res;
 	int known;
 

@@ -19,9 +19,9 @@
 #include "common/lines.h"
 #include "common/log.h"
 #include "common/replace.h"
-#include "storage/ranges_cmd.h"
+#include "scoring/ranges_cmd.h"
 #include "storage/store.h"
-#include "storage/store_cmd.h"
+#include "storage/connect.h"
 
 struct ranges_kind {
 	const struct cli_verb *verb;
@@ -211,7 +211,7 @@ ranges_run(const struct ranges_kind *k, struct cli *cli, int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error(k->verb, "no file given");
-	if ((st = store_cmd_open(&cli->cfg)) == NULL)
+	if ((st = store_connect(&cli->cfg)) == NULL)
 		return CLI_RUNTIME;
 	if (ranges_replace(k, st, argv + optind, argc - optind, force, &rows, &bad) != 0) {
 		log_warnx("%s load: nothing changed", k->verb->name);
