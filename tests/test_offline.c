@@ -1,8 +1,10 @@
 /*
  * test_offline — the ring of recently visited domains the crawler revisits
  * while the queue is away: create(0) refused and destroy(NULL) a no-op,
- * an entry handed out only once it is due and only once, the oldest
- * overwritten when the ring is full. Times are passed in: no clock.
+ * an entry handed out only once it is due and only once, one entry per
+ * domain (a new note replaces its due time), a taken entry's slot used
+ * before a remembered domain is overwritten, the oldest overwritten when
+ * the ring is full. Times are passed in: no clock.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -47,6 +49,34 @@ has(const int64_t *ids, int n, int64_t id)
 	return 0;
 }
 
+/* Remember domain ID, due at DUE. */
+static void
+note(struct offline *o, int64_t id, int64_t due)
+{
+	struct queue_item it = item(id);
+
+	offline_note(o, &it, due);
+}
+
+/* Exactly domain ID is due at NOW; it is taken. */
+static void
+expect_taken(struct offline *o, int64_t now, int64_t id)
+{
+	int64_t ids[8];
+
+	assert_int_equal(take_all(o, now, ids, 8), 1);
+	assert_int_equal(ids[0], id);
+}
+
+/* Nothing is left, whenever. */
+static void
+expect_empty(struct offline *o)
+{
+	struct queue_item out;
+
+	assert_int_equal(offline_take_due(o, INT64_MAX, &out), 0);
+}
+
 static void
 test_invalid(void **state)
 {
@@ -79,19 +109,48 @@ static void
 test_take_removes(void **state)
 {
 	struct offline *o = offline_create(4);
-	struct queue_item a = item(1), b = item(2), out;
+
+	(void)state;
+	assert_non_null(o);
+	note(o, 1, 100);
+	note(o, 2, 900);
+	expect_taken(o, 500, 1);	/* only 1 is due, and taken, not copied */
+	expect_taken(o, 1000, 2);
+	expect_empty(o);
+	offline_destroy(o);
+}
+
+static void
+test_one_entry_per_domain(void **state)
+{
+	struct offline *o = offline_create(4);
+
+	(void)state;
+	assert_non_null(o);
+	note(o, 1, 100);
+	note(o, 2, 100);
+	note(o, 1, 900);		/* visited again: due later, not twice */
+	expect_taken(o, 500, 2);
+	expect_taken(o, 900, 1);
+	expect_empty(o);
+	offline_destroy(o);
+}
+
+static void
+test_taken_slot_reused(void **state)
+{
+	struct offline *o = offline_create(3);
 	int64_t ids[8];
 
 	(void)state;
 	assert_non_null(o);
-	offline_note(o, &a, 100);
-	offline_note(o, &b, 900);
-	assert_int_equal(take_all(o, 500, ids, 8), 1);		/* only a is due */
-	assert_int_equal(ids[0], 1);
-	assert_int_equal(offline_take_due(o, 500, &out), 0);	/* a was taken, not copied */
-	assert_int_equal(take_all(o, 1000, ids, 8), 1);
-	assert_int_equal(ids[0], 2);
-	assert_int_equal(offline_take_due(o, INT64_MAX, &out), 0);
+	note(o, 1, 900);
+	note(o, 2, 900);
+	note(o, 3, 100);
+	expect_taken(o, 100, 3);	/* 3 is out being visited */
+	note(o, 4, 900);		/* a slot is free: 1 stays */
+	assert_int_equal(take_all(o, 900, ids, 8), 3);
+	assert_true(has(ids, 3, 1) && has(ids, 3, 2) && has(ids, 3, 4));
 	offline_destroy(o);
 }
 
@@ -99,17 +158,15 @@ static void
 test_oldest_overwritten(void **state)
 {
 	struct offline *o = offline_create(3);
-	struct queue_item it;
 	int64_t ids[8];
 
 	(void)state;
 	assert_non_null(o);
-	for (int64_t id = 1; id <= 5; id++) {	/* 1 and 2 make room for 4 and 5 */
-		it = item(id);
-		offline_note(o, &it, 10);
-	}
+	for (int64_t id = 1; id <= 5; id++)	/* 1 and 2 make room for 4 and 5 */
+		note(o, id, 10);
 	assert_int_equal(take_all(o, 10, ids, 8), 3);
 	assert_true(has(ids, 3, 3) && has(ids, 3, 4) && has(ids, 3, 5));
+	expect_empty(o);
 	offline_destroy(o);
 }
 
@@ -120,6 +177,8 @@ main(void)
 		cmocka_unit_test(test_invalid),
 		cmocka_unit_test(test_due),
 		cmocka_unit_test(test_take_removes),
+		cmocka_unit_test(test_one_entry_per_domain),
+		cmocka_unit_test(test_taken_slot_reused),
 		cmocka_unit_test(test_oldest_overwritten),
 	};
 
