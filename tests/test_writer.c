@@ -5,7 +5,8 @@
  * once (also at stop with the database down), transient failures (connect,
  * COPY) retried with nothing lost or stored twice and the reason in
  * store_writer_last_error() meanwhile, stop with the database down past
- * exit_timeout counting the lost rows, a permanently refused batch written
+ * exit_timeout counting the lost rows (and not sleeping out a reconnect
+ * pause longer than exit_timeout first), a permanently refused batch written
  * to a 0600 quarantine file (the real storage/quarantine.c) and the next
  * batch stored, an unwritable quarantine folder keeping the batch, and
  * partition upkeep only when partition_span_ms > 0.
@@ -765,6 +766,24 @@ test_stop_down_lost(void **state)
 	assert_true(committed_is(1, 2));
 }
 
+static void
+test_stop_during_backoff(void **state)
+{
+	const struct store_writer_cfg cfg = { "fake", 1, 20, 0, CFG_FOREVER, 100, dir };
+	char err[STORE_ERRLEN];
+	struct store_writer *w;
+	int64_t t0;
+
+	(void)state;
+	db_set(&db.open_failures, -1);
+	assert_non_null(w = store_writer_start(&cfg, err, sizeof(err)));
+	put_range(w, 1, 1);
+	WAIT_UNTIL(db_get(&db.failed_opens) >= 4);	/* now pausing 1.6 s */
+	t0 = clock_mono_us();
+	stop_expect(w, 1, 0, 0);
+	assert_true(clock_mono_us() - t0 < 1000 * 1000);	/* exit_timeout, not the pause */
+}
+
 /* Refuse COPYs of responses (permanently) N times, -1: all. */
 static void
 refuse(long long n)
@@ -937,6 +956,7 @@ main(void)
 		cmocka_unit_test_setup(test_copy_retried, reset),
 		cmocka_unit_test_setup(test_connect_fails_twice, reset),
 		cmocka_unit_test_setup(test_stop_down_lost, reset),
+		cmocka_unit_test_setup(test_stop_during_backoff, reset),
 		cmocka_unit_test_setup(test_quarantine, reset),
 		cmocka_unit_test_setup(test_quarantine_unwritable, reset),
 		cmocka_unit_test_setup(test_bad_address_quarantined, reset),
