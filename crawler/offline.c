@@ -1,6 +1,8 @@
 /*
  * offline — fixed-size ring; a taken entry is freed and comes back through
- * offline_note() when its revisit ends.
+ * offline_note() when its revisit ends. A domain holds one entry (a new
+ * note replaces its due time); a free slot is used before the oldest
+ * remembered domain is overwritten.
  */
 #include "config.h"
 
@@ -11,13 +13,14 @@
 struct offline_entry {
 	struct queue_item item;
 	int64_t due_us;
+	uint64_t seq;		/* when it was noted: the lowest is the oldest */
 	int used;
 };
 
 struct offline {
 	struct offline_entry *e;
 	size_t cap;
-	size_t next;		/* slot the next note overwrites */
+	uint64_t seq;		/* notes so far */
 };
 
 struct offline *
@@ -45,12 +48,22 @@ offline_destroy(struct offline *o)
 void
 offline_note(struct offline *o, const struct queue_item *item, int64_t due_us)
 {
-	struct offline_entry *slot = &o->e[o->next];
+	struct offline_entry *slot = &o->e[0];
 
+	for (size_t i = 0; i < o->cap; i++) {
+		struct offline_entry *e = &o->e[i];
+
+		if (e->used && e->item.id == item->id) {
+			slot = e;
+			break;
+		}
+		if (slot->used && (!e->used || e->seq < slot->seq))
+			slot = e;
+	}
 	slot->item = *item;
 	slot->due_us = due_us;
+	slot->seq = ++o->seq;
 	slot->used = 1;
-	o->next = (o->next + 1) % o->cap;
 }
 
 int

@@ -251,18 +251,20 @@ fail:
 }
 
 /*
- * Wait for work (or, when retrying, for the whole pause whatever arrives);
- * move the queue into the batch. Returns 1 when stopping.
+ * Wait for work (or, when retrying, for the whole pause whatever arrives
+ * but a stop); move the queue into the batch. Returns 1 when stopping.
  */
 static int
 writer_take(struct store_writer *w, int64_t wait_ms, int retrying)
 {
 	struct timespec dl;
-	int stopping;
+	int stopping, seen;
 
 	writer_deadline(&dl, wait_ms);
 	pthread_mutex_lock(&w->mu);
-	while ((retrying || (!w->stopping && w->queued < w->cfg.batch_rows && w->jobs_head == NULL)) &&
+	seen = w->stopping;
+	while (((retrying && w->stopping == seen) ||
+	    (!w->stopping && w->queued < w->cfg.batch_rows && w->jobs_head == NULL)) &&
 	    pthread_cond_timedwait(&w->cv, &w->mu, &dl) != ETIMEDOUT)
 		;
 	if (w->jobs_head != NULL) {
@@ -343,6 +345,8 @@ writer_main(void *arg)
 			backoff = backoff * 2 > WRITER_BACKOFF_MAX_MS ? WRITER_BACKOFF_MAX_MS : backoff * 2;
 			if (stopping && (w->batch == NULL || writer_now_ms() >= stop_deadline))
 				break;		/* nothing left to store, or no time left */
+			if (stopping && wait > stop_deadline - writer_now_ms())
+				wait = stop_deadline - writer_now_ms();	/* no pause past it */
 		}
 	}
 	writer_jobs(w, 0, 1);
