@@ -1,7 +1,11 @@
 -- 009_definitions: functions and views leave the migrations. Each is now
 -- defined once, in its current form, in sql/definitions/, and "db init"
 -- re-applies them all after the migrations in the same transaction,
--- recording the checksum of what it applied here.
+-- recording the checksum of what it applied here. fw_label now takes every
+-- threshold from its argument in one unit per kind (cdn_min_share was a
+-- fraction, now a percent like the other shares; takedown_min_share is new)
+-- and a missing one is an error: a fluxwatch that sends the old thresholds
+-- must not score with these definitions, hence a new version.
 
 CREATE TABLE fluxwatch_definitions (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
