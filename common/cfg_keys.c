@@ -21,7 +21,7 @@ static const struct cfg_field database_fields[] = {
 	STR(struct cfg_database, conninfo, "",
 	    "libpq conninfo string or URI; empty = the PG* environment"),
 	STR(struct cfg_database, sql_dir, "",
-	    "folder of numbered migrations; empty = installed or source sql/"),
+	    "folder of the SQL (migrations, definitions/); empty = installed or source sql/"),
 	END
 };
 
