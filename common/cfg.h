@@ -97,6 +97,7 @@ struct cfg_scoring {
 	int pool_min_hosting_share;	/* percent */
 	int64_t pool_min_ttl_ms;
 	int takedown_min_responses;
+	int takedown_min_share;		/* percent */
 };
 
 struct cfg {

@@ -83,7 +83,7 @@ static const struct cfg_field database_fields[] = {
 	STR(struct cfg_database, conninfo, "",
 	    "libpq conninfo string or URI; empty = the PG* environment"),
 	STR(struct cfg_database, sql_dir, "",
-	    "folder of numbered migrations; empty = installed or source sql/"),
+	    "folder of the SQL (migrations, definitions/); empty = installed or source sql/"),
 	END
 };
 
@@ -186,6 +186,8 @@ static const struct cfg_field scoring_fields[] = {
 	    "volunteer pool: and the largest TTL seen at least this"),
 	INT(struct cfg_scoring, takedown_min_responses, 1, 1000000, "6",
 	    "taken down (unresolved): failed A/AAAA responses after the last address"),
+	INT(struct cfg_scoring, takedown_min_share, 0, 100, "80",
+	    "taken down: and at least this percent of the responses after the last address"),
 	END
 };
 

@@ -1,35 +1,62 @@
 /*
  * score_cmd — thin verbs over the SQL scoring pass. The thresholds come
- * from the configuration ("scoring:") and travel to fw_label() as one
- * jsonb parameter, stored with every verdict.
+ * from the configuration ("scoring:", every key of it) and travel to
+ * fw_label() as one jsonb parameter, stored with every verdict.
  */
 #include "config.h"
 
+#include <assert.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cfg_keys.h"
 #include "common/log.h"
 #include "common/name.h"
 #include "scoring/score_cmd.h"
 #include "storage/store.h"
 #include "storage/connect.h"
 
-/* The thresholds of the configuration as jsonb text. */
-static void
+/*
+ * The thresholds of the configuration as jsonb text: every key of the
+ * "scoring" section of the key table (common/cfg_keys.c) under its own
+ * name, so a key added there reaches fw_label() without a line here. Shares
+ * and counts travel as configured (shares are percent), durations in whole
+ * seconds. Names come from the table and values are numbers, so nothing
+ * needs escaping. 0, or -1 when LEN is too small.
+ */
+static int
 score_thresholds(const struct cfg *cfg, char *buf, size_t len)
 {
-	const struct cfg_scoring *s = &cfg->scoring;
+	const struct cfg_field *sec = cfg_root_fields;
+	size_t used = 0;
+	int n;
 
-	snprintf(buf, len, "{\"window_s\": %lld, \"min_responses\": %d, \"cdn_min_share\": %.2f, "
-	    "\"flux_min_ips\": %d, \"flux_min_asns\": %d, \"flux_max_ttl\": %lld, "
-	    "\"flux_min_fluxiness\": %d, \"ns_min_names\": %d, \"ns_min_asns\": %d, "
-	    "\"pool_min_hosting_share\": %d, \"pool_min_ttl\": %lld, \"takedown_min_responses\": %d}",
-	    (long long)(s->window_ms / 1000), s->min_responses, s->cdn_min_share / 100.0,
-	    s->flux_min_ips, s->flux_min_asns, (long long)(s->flux_max_ttl_ms / 1000),
-	    s->flux_min_fluxiness, s->ns_min_names, s->ns_min_asns, s->pool_min_hosting_share,
-	    (long long)(s->pool_min_ttl_ms / 1000), s->takedown_min_responses);
+	while (sec->key != NULL && strcmp(sec->key, "scoring") != 0)
+		sec++;
+	assert(sec->key != NULL && sec->kind == CFG_K_SECTION);
+	for (const struct cfg_field *f = sec->sub; f->key != NULL; f++) {
+		const char *slot = (const char *)cfg + sec->off + f->off;
+		long long v;
+
+		/* a scoring key of another kind needs its unit decided here first */
+		assert(f->kind == CFG_K_INT || f->kind == CFG_K_DURATION);
+		if (f->kind == CFG_K_INT)
+			v = *(const int *)(const void *)slot;
+		else
+			v = *(const int64_t *)(const void *)slot / 1000;
+		n = snprintf(buf + used, len - used, "%s\"%s\": %lld", used == 0 ? "{" : ", ",
+		    f->key, v);
+		if (n < 0 || (size_t)n >= len - used)
+			return -1;
+		used += (size_t)n;
+	}
+	if (used == 0 || len - used < 2)
+		return -1;
+	memcpy(buf + used, "}", 2);
+	return 0;
 }
 
 /* Print a result as an aligned table (psql-like, no pager). */
@@ -95,7 +122,10 @@ score_run(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error(&score_cmd_score, "unexpected argument");
-	score_thresholds(&cli->cfg, t, sizeof(t));
+	if (score_thresholds(&cli->cfg, t, sizeof(t)) != 0) {
+		log_warnx("score: the thresholds do not fit in %zu bytes", sizeof(t));
+		return CLI_RUNTIME;
+	}
 	snprintf(window, sizeof(window), "%lld milliseconds", (long long)cli->cfg.scoring.window_ms);
 	if ((st = store_connect(&cli->cfg)) == NULL)
 		return CLI_RUNTIME;

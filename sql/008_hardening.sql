@@ -1,39 +1,7 @@
 -- 008_hardening: what two processes at once, or a hostile input, broke.
 
--- Partitions are created under a transaction-level advisory lock, so two
--- crawlers starting together no longer race between the to_regclass()
--- check and CREATE TABLE (one of them failed with duplicate_table and its
--- writer retried). duplicate_table is caught as well: a creator that does
--- not take the lock (an older fluxwatch, a hand-made partition) is no error.
-CREATE OR REPLACE FUNCTION fw_partitions_ensure(span interval, ahead integer DEFAULT 2)
-RETURNS integer LANGUAGE plpgsql AS $$
-DECLARE
-    s double precision := extract(epoch FROM span);
-    first double precision := floor(extract(epoch FROM now()) / s) * s - s;
-    lo timestamptz; hi timestamptz; t text; made integer := 0; name text;
-BEGIN
-    PERFORM pg_advisory_xact_lock(7467737703);
-    FOR i IN 0 .. ahead + 1 LOOP
-        lo := to_timestamp(first + i * s);
-        hi := to_timestamp(first + (i + 1) * s);
-        FOREACH t IN ARRAY ARRAY['responses', 'answers'] LOOP
-            name := t || '_p' || to_char(lo AT TIME ZONE 'UTC', 'YYYYMMDD"t"HH24MISS');
-            CONTINUE WHEN to_regclass(name) IS NOT NULL;
-            BEGIN
-                EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)',
-                               name, t, lo, hi);
-                made := made + 1;
-            EXCEPTION WHEN duplicate_table THEN
-                NULL;   -- made by a creator outside the lock meanwhile
-            WHEN invalid_object_definition OR check_violation THEN
-                -- overlaps a partition of another span, or the default partition
-                -- already holds rows of this range: those rows stay where they are
-                NULL;
-            END;
-        END LOOP;
-    END LOOP;
-    RETURN made;
-END $$;
-COMMENT ON FUNCTION fw_partitions_ensure(interval, integer) IS
-    'Create observation partitions around now (called by the crawler at start and as time '
-    'passes); serialised by advisory lock 7467737703, so concurrent crawlers are safe.';
+-- Partitions are created under an advisory lock, so two crawlers starting
+-- together no longer race: a change of fw_partitions_ensure alone, which now
+-- lives in sql/definitions/20_partitions.sql. Nothing else changed, so this
+-- migration holds no statement; it stays so the numbering of databases
+-- that recorded it does not change.

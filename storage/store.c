@@ -247,7 +247,8 @@ store_exec_script(struct store *st, const char *sql, char *err, size_t errlen)
 	PGresult *res = PQexec(st->conn, sql);
 	ExecStatusType s = PQresultStatus(res);
 
-	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+	/* a script of comments only (a migration kept for its number) is no error */
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_EMPTY_QUERY) {
 		store_note_failure(st, res);
 		store_errmsg("database", res != NULL ? PQresultErrorMessage(res) :
 		    PQerrorMessage(st->conn), err, errlen);
@@ -270,31 +271,58 @@ store_now(struct store *st, char *buf, size_t len, char *err, size_t errlen)
 	return 0;
 }
 
-int
-store_schema_version(struct store *st, char *err, size_t errlen)
+/*
+ * The first column of SQL's first row into out: "" when TABLE, one of the
+ * bookkeeping tables of db init, does not exist yet or SQL gives no row.
+ * 0, or -1 with err.
+ */
+static int
+store_bookkeeping(struct store *st, const char *table, const char *sql, char *out,
+    size_t outlen, char *err, size_t errlen)
 {
-	struct store_res *res = store_query(st, "SELECT to_regclass('fluxwatch_schema') IS NOT NULL",
-	    0, NULL, err, errlen);
-	int exists, v;
+	const char *params[1] = { table };
+	struct store_res *res = store_query(st, "SELECT to_regclass($1) IS NOT NULL", 1, params,
+	    err, errlen);
+	int exists;
 
 	if (res == NULL)
 		return -1;
 	exists = store_res_value(res, 0, 0)[0] == 't';
 	store_res_free(res);
+	out[0] = '\0';
 	if (!exists)
 		return 0;
-	res = store_query(st, "SELECT coalesce(max(version), 0) FROM fluxwatch_schema",
-	    0, NULL, err, errlen);
-	if (res == NULL)
+	if ((res = store_query(st, sql, 0, NULL, err, errlen)) == NULL)
 		return -1;
-	v = (int)strtol(store_res_value(res, 0, 0), NULL, 10);
+	if (store_res_rows(res) > 0)
+		snprintf(out, outlen, "%s", store_res_value(res, 0, 0));
 	store_res_free(res);
-	return v;
+	return 0;
+}
+
+int
+store_schema_version(struct store *st, char *err, size_t errlen)
+{
+	char v[16];
+
+	if (store_bookkeeping(st, "fluxwatch_schema",
+	    "SELECT coalesce(max(version), 0) FROM fluxwatch_schema", v, sizeof(v), err, errlen) != 0)
+		return -1;
+	return (int)strtol(v, NULL, 10);
+}
+
+int
+store_definitions_checksum(struct store *st, char *sum, size_t sumlen, char *err, size_t errlen)
+{
+	return store_bookkeeping(st, "fluxwatch_definitions",
+	    "SELECT checksum FROM fluxwatch_definitions ORDER BY id DESC LIMIT 1", sum, sumlen,
+	    err, errlen);
 }
 
 int
 store_check_schema(struct store *st, char *err, size_t errlen)
 {
+	char sum[64];
 	int v = store_schema_version(st, err, errlen);
 
 	if (v < 0)
@@ -307,6 +335,15 @@ store_check_schema(struct store *st, char *err, size_t errlen)
 	if (v < STORE_SCHEMA_VERSION) {
 		snprintf(err, errlen, "database: schema version %d, this fluxwatch needs %d; "
 		    "run \"fluxwatch db init\"", v, STORE_SCHEMA_VERSION);
+		return -1;
+	}
+	/* the same tables with other functions or views (an upgrade without a migration) */
+	if (store_definitions_checksum(st, sum, sizeof(sum), err, errlen) != 0)
+		return -1;
+	if (strcmp(sum, STORE_DEFINITIONS_MD5) != 0) {
+		snprintf(err, errlen, "database: its functions and views are not those of this "
+		    "fluxwatch (md5 %s, needs %s); run \"fluxwatch db init\"",
+		    sum[0] != '\0' ? sum : "none", STORE_DEFINITIONS_MD5);
 		return -1;
 	}
 	return 0;

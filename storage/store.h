@@ -2,10 +2,10 @@
  * store — the PostgreSQL connection every verb uses, and the COPY writer.
  *
  * store owns libpq: it connects (conninfo from the config, or libpq's PG*
- * environment when that is empty), applies numbered migrations from sql/
- * (storage/migrate.c) and checks the schema version at connect. libpq's
- * messages are translated here, once, into the caller's error buffer;
- * passwords never appear in them.
+ * environment when that is empty), applies numbered migrations and the
+ * definitions of functions and views from sql/ (storage/migrate.c) and
+ * checks both at connect. libpq's messages are translated here, once, into
+ * the caller's error buffer; passwords never appear in them.
  *
  * Bulk rows go through COPY (storage/store_copy.c): in text format
  * store_copy_* escapes each field (backslash, tab, newline, carriage return)
@@ -90,7 +90,7 @@ int store_each(struct store *st, const char *sql, int nparams, const char *const
 int store_exec(struct store *st, const char *sql, int nparams,
     const char *const *params, char *err, size_t errlen);
 
-/* Run a script of several statements (no parameters): 0 or -1. */
+/* Run a script of several statements (no parameters; only comments is no error): 0 or -1. */
 int store_exec_script(struct store *st, const char *sql, char *err, size_t errlen);
 
 /* The database's time now (timestamptz as text) into buf: 0, or -1 with err. */
@@ -100,9 +100,18 @@ int store_now(struct store *st, char *buf, size_t len, char *err, size_t errlen)
 int store_schema_version(struct store *st, char *err, size_t errlen);
 
 /*
+ * The md5 of the SQL definitions db init last applied into sum ("" when
+ * none). 0, or -1 with err.
+ */
+int store_definitions_checksum(struct store *st, char *sum, size_t sumlen,
+    char *err, size_t errlen);
+
+/*
  * Check the database holds exactly the schema this program was built for
- * (STORE_SCHEMA_VERSION); otherwise say to run "db init" or that the
- * database is newer. 0 or -1.
+ * (STORE_SCHEMA_VERSION) and its functions and views (the md5 of
+ * sql/definitions, STORE_DEFINITIONS_MD5); otherwise say to run "db init",
+ * or that the database is newer. Every verb but db init connects through
+ * this check. 0 or -1.
  */
 int store_check_schema(struct store *st, char *err, size_t errlen);
 

@@ -1,5 +1,6 @@
 /*
- * store_cmd — "fluxwatch db init": create or upgrade the schema.
+ * store_cmd — "fluxwatch db init": create or upgrade the schema and its
+ * functions and views (storage/migrate.c).
  */
 #include "config.h"
 
@@ -50,6 +51,7 @@ store_cmd_run(struct cli *cli, int argc, char **argv)
 const struct cli_verb store_cmd_db = {
 	"db", store_cmd_run, "db init",
 	"Create the fluxwatch schema, or upgrade it to the version this program\n"
-	"needs. Safe to run again and concurrently; refuses a newer schema.",
+	"needs: the missing migrations, then every function and view, in one\n"
+	"transaction. Safe to run again and concurrently; refuses a newer schema.",
 	"init", NULL, NULL
 };

@@ -1,7 +1,8 @@
 /*
  * test_store — storage against the real PostgreSQL: migrations applied
- * twice, a newer schema refused, imports and re-imports, COPY escaping of
- * hostile text, listing by source; the scheduler's claim and report.
+ * twice, a newer schema refused, stale definitions detected, imports and
+ * re-imports, COPY escaping of hostile text, listing by source; the
+ * scheduler's claim and report.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -74,6 +75,27 @@ test_migrate_twice_and_newer(void **state)
 	assert_int_equal(store_exec(st, "DELETE FROM fluxwatch_schema WHERE version = 999",
 	    0, NULL, err, sizeof(err)), 0);
 	assert_int_equal(migrate_apply(st, "/nonexistent", &from, &to, err, sizeof(err)), 0);
+}
+
+/* Definitions other than this build's (an upgrade without a migration) are stale. */
+static void
+test_definitions_stale(void **state)
+{
+	struct store *st = *state;
+	int from, to;
+
+	assert_int_equal(store_check_schema(st, err, sizeof(err)), 0);
+	assert_int_equal(store_exec(st, "INSERT INTO fluxwatch_definitions (checksum) "
+	    "VALUES ('stale')", 0, NULL, err, sizeof(err)), 0);
+	assert_int_equal(store_check_schema(st, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "run \"fluxwatch db init\""));
+	assert_int_equal(migrate_apply(st, "/nonexistent", &from, &to, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "/nonexistent/definitions"));
+	assert_int_equal(store_check_schema(st, err, sizeof(err)), -1);	/* rolled back */
+	assert_int_equal(migrate_apply(st, migrate_sql_dir(NULL), &from, &to, err, sizeof(err)), 0);
+	assert_int_equal(from, STORE_SCHEMA_VERSION);
+	assert_int_equal(to, STORE_SCHEMA_VERSION);
+	assert_int_equal(store_check_schema(st, err, sizeof(err)), 0);
 }
 
 static struct store_import_stats
@@ -282,6 +304,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_bad_server),
 		cmocka_unit_test_setup_teardown(test_migrate_twice_and_newer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_definitions_stale, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_idempotent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_abort_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_escaping, setup, teardown),

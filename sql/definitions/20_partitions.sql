@@ -1,0 +1,60 @@
+-- Time partitions of responses and answers (tables: sql/002_observations.sql).
+
+-- Create the partitions of both tables covering [now - span, now + ahead * span],
+-- aligned on multiples of span since the epoch. Returns how many were created.
+-- Serialised by a transaction-level advisory lock, so two crawlers starting
+-- together do not race between the to_regclass() check and CREATE TABLE.
+-- duplicate_table is caught as well: a creator that does not take the lock
+-- (an older fluxwatch, a hand-made partition) is no error.
+CREATE OR REPLACE FUNCTION fw_partitions_ensure(span interval, ahead integer DEFAULT 2)
+RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+    s double precision := extract(epoch FROM span);
+    first double precision := floor(extract(epoch FROM now()) / s) * s - s;
+    lo timestamptz; hi timestamptz; t text; made integer := 0; name text;
+BEGIN
+    PERFORM pg_advisory_xact_lock(7467737703);
+    FOR i IN 0 .. ahead + 1 LOOP
+        lo := to_timestamp(first + i * s);
+        hi := to_timestamp(first + (i + 1) * s);
+        FOREACH t IN ARRAY ARRAY['responses', 'answers'] LOOP
+            name := t || '_p' || to_char(lo AT TIME ZONE 'UTC', 'YYYYMMDD"t"HH24MISS');
+            CONTINUE WHEN to_regclass(name) IS NOT NULL;
+            BEGIN
+                EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)',
+                               name, t, lo, hi);
+                made := made + 1;
+            EXCEPTION WHEN duplicate_table THEN
+                NULL;   -- made by a creator outside the lock meanwhile
+            WHEN invalid_object_definition OR check_violation THEN
+                -- overlaps a partition of another span, or the default partition
+                -- already holds rows of this range: those rows stay where they are
+                NULL;
+            END;
+        END LOOP;
+    END LOOP;
+    RETURN made;
+END $$;
+COMMENT ON FUNCTION fw_partitions_ensure(interval, integer) IS
+    'Create observation partitions around now (called by the crawler at start and as time '
+    'passes); serialised by advisory lock 7467737703, so concurrent crawlers are safe.';
+
+-- Drop the partitions whose whole range is older than cutoff. Returns how many.
+CREATE OR REPLACE FUNCTION fw_partitions_drop_before(cutoff timestamptz) RETURNS integer
+    LANGUAGE plpgsql AS $$
+DECLARE r record; dropped integer := 0;
+BEGIN
+    FOR r IN SELECT c.oid::regclass AS part, pg_get_expr(c.relpartbound, c.oid) AS bound
+             FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+             WHERE i.inhparent IN ('responses'::regclass, 'answers'::regclass)
+    LOOP
+        CONTINUE WHEN r.bound = 'DEFAULT';
+        IF substring(r.bound FROM 'TO \(''([^'']*)''\)')::timestamptz <= cutoff THEN
+            EXECUTE format('DROP TABLE %s', r.part);
+            dropped := dropped + 1;
+        END IF;
+    END LOOP;
+    RETURN dropped;
+END $$;
+COMMENT ON FUNCTION fw_partitions_drop_before(timestamptz) IS
+    'Retention: drop observation partitions entirely older than the cutoff.';
