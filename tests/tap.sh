@@ -1,13 +1,35 @@
 # tests/tap.sh — TAP helpers for shell integration tests (sourced).
+# tap_plan N                        prints the plan "1..N"; before the first check.
 # check "description" command...   runs the command; ok when it exits 0.
-# tap_done                          prints the plan; the exit status says all passed.
+# tap_done                          the exit status says all N planned checks ran
+#                                   and passed; a missing or extra check bails out.
 # wait_until SECONDS command...     polls the command until it succeeds (0) or
 #                                   the deadline passes (1); FW_WAIT_SCALE stretches it
+# The plan comes first so that a check that never ran (a loop over nothing, a
+# test that died half-way) fails the test instead of passing by silence:
+# automake's TAP driver reports a run shorter than its early plan as an ERROR.
 tap_n=0
 tap_failed=0
+tap_planned=
 
-ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
-not_ok() { tap_n=$((tap_n + 1)); tap_failed=$((tap_failed + 1)); echo "not ok $tap_n - $*"; }
+tap_plan() {
+	[ -z "$tap_planned" ] && [ "$tap_n" = 0 ] || { echo "Bail out! tap_plan $1 after a plan or a check"; exit 1; }
+	[[ "$1" =~ ^[1-9][0-9]*$ ]] || { echo "Bail out! tap_plan: \"$1\" is not a count of checks"; exit 1; }
+	tap_planned=$1
+	echo "1..$1"
+}
+tap_result() {	# tap_result ok|not_ok DESCRIPTION...
+	[ -n "$tap_planned" ] || { echo "Bail out! a check before the plan (tap_plan N first): $2"; exit 1; }
+	tap_n=$((tap_n + 1))
+	if [ "$1" = ok ]; then
+		echo "ok $tap_n - ${*:2}"
+	else
+		tap_failed=$((tap_failed + 1))
+		echo "not ok $tap_n - ${*:2}"
+	fi
+}
+ok() { tap_result ok "$@"; }
+not_ok() { tap_result not_ok "$@"; }
 check() {
 	local desc=$1
 	shift
@@ -22,7 +44,13 @@ wait_until() {
 	done
 }
 tap_skip_all() { echo "1..0 # SKIP $*"; exit 0; }
-tap_done() { echo "1..$tap_n"; [ "$tap_failed" = 0 ]; }
+tap_done() {
+	if [ "$tap_n" != "${tap_planned:-none}" ]; then
+		echo "Bail out! planned ${tap_planned:-no} checks, ran $tap_n"
+		return 1
+	fi
+	[ "$tap_failed" = 0 ]
+}
 
 # A scratch database on the PG* server, dropped at exit; skips when there is
 # no server unless FW_REQUIRE_DB=1.
