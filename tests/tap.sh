@@ -67,16 +67,33 @@ tap_scratch_db() {
 
 # tap_lab_require [COMMAND...]: skip the whole test (or bail out when
 # FW_REQUIRE_LAB=1) unless PowerDNS, Unbound, the ASN data and the given
-# commands are there.
+# commands are there; then run the test holding the lab lock.
+# Call it first, before any trap or background process.
 tap_lab_require() {
 	local c
-	for c in pdns_server unbound "$@"; do
+	for c in pdns_server unbound flock "$@"; do
 		command -v "$c" >/dev/null || break
 	done
 	if ! command -v "$c" >/dev/null || [ ! -s "${LAB_ASN_DIR:-$FW_SRCDIR/var/asn}/asn-ipv4.csv" ]; then
 		[ "${FW_REQUIRE_LAB:-}" = 1 ] && { echo "Bail out! lab prerequisites missing"; exit 1; }
 		tap_skip_all "lab prerequisites missing (script/bootstrap): $c or the ASN data"
 	fi
+	tap_lab_serialise
+}
+
+# tap_lab_serialise: re-run this test under one machine-wide lock
+# (FW_LAB_LOCK, default $TMPDIR/fluxwatch-lab.lock), so lab tests run one at
+# a time, also those of other worktrees and of make -j: their checks time
+# TTLs, revisits and back-pressure in seconds on a shared CPU, and a test's
+# fixed LAB_NET must not be started twice. flock -o keeps the lock in flock
+# itself, so the servers a test starts never inherit it.
+tap_lab_serialise() {
+	local lock=${FW_LAB_LOCK:-${TMPDIR:-/tmp}/fluxwatch-lab.lock} wait=$((900 * ${FW_WAIT_SCALE:-1})) rc
+	[ "${FW_LAB_LOCKED:-}" = "$lock" ] && return 0
+	FW_LAB_LOCKED=$lock flock -o -w "$wait" -E 75 "$lock" "$BASH" "$0"
+	rc=$?
+	[ $rc = 75 ] && echo "Bail out! another lab test held $lock for over $wait s (lslocks shows which)"
+	exit $rc
 }
 
 # tap_lab_scored SECONDS: start the flux lab (LAB_RUN, LAB_NET set by the
