@@ -129,6 +129,9 @@ score_run(struct cli *cli, int argc, char **argv)
 	snprintf(window, sizeof(window), "%lld milliseconds", (long long)cli->cfg.scoring.window_ms);
 	if ((st = store_connect(&cli->cfg)) == NULL)
 		return CLI_RUNTIME;
+	/* fresh partitions, and parents autovacuum never analyses, mislead the plan */
+	if (store_exec(st, "SELECT fw_analyze_observations()", 0, NULL, err, sizeof(err)) != 0)
+		log_warnx("score: analysing the observations: %s", err);
 	res = store_query(st,
 	    "INSERT INTO verdicts (domain_id, label, score, reason, features, thresholds) "
 	    "SELECT f.domain_id, l.label, l.score, l.reason, f.f, $1::jsonb "

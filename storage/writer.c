@@ -293,8 +293,10 @@ writer_take(struct store_writer *w, int64_t wait_ms, int retrying)
 /*
  * Run the taken jobs in order after a successful flush (connected is 1), or
  * fail the ones that do not wait for the database (connected is 0, or at
- * the end). A retrying job that fails stops the run: the connection is
- * suspect, and order matters.
+ * the end). A job that fails on the connection (store_fault() transient)
+ * closes it, so the next turn opens a new one, and a retrying one stops the
+ * run: order matters. A job the server refuses (permanent) is done, failed:
+ * sending it again would fail the same way.
  */
 static void
 writer_jobs(struct store_writer *w, int connected, int final)
@@ -304,15 +306,20 @@ writer_jobs(struct store_writer *w, int connected, int final)
 
 	while (*pp != NULL) {
 		struct store_job *j = *pp;
-		int ok = connected && w->st != NULL && j->run(w->st, j->arg, err, sizeof(err)) == 0;
+		int ran = connected && w->st != NULL;
+		int ok = ran && j->run(w->st, j->arg, err, sizeof(err)) == 0;
+		int refused = ran && !ok && store_fault(w->st) == STORE_FAULT_PERMANENT;
 
-		if (!ok && j->retry && !final) {
-			if (connected) {
-				writer_set_error(w, err);
-				store_close(w->st);
-				w->st = NULL;
-				connected = 0;
-			}
+		if (ran && !ok && !refused) {
+			/* the connection failed the job: the next turn opens a new one */
+			writer_set_error(w, err);
+			store_close(w->st);
+			w->st = NULL;
+			connected = 0;
+		} else if (refused && j->retry) {
+			log_warnx("writer: the database refused a job: %s; not retried", err);
+		}
+		if (!ok && !refused && j->retry && !final) {
 			pp = &j->next;
 			continue;
 		}

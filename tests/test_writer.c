@@ -513,6 +513,7 @@ stop_expect(struct store_writer *w, long long lost, long long stored, long long 
 struct tjob {
 	struct store_job job;
 	long long fail_runs;		/* run() fails this many times first */
+	enum store_fault fault;		/* ... as the store would say: lost or refused */
 	long long runs, dones, ok, committed_at_run, order;
 };
 
@@ -531,8 +532,10 @@ tjob_run(struct store *st, void *arg, char *err, size_t errlen)
 	fail = j->fail_runs > 0;
 	j->fail_runs -= fail;
 	pthread_mutex_unlock(&mu);
-	if (fail)
+	if (fail) {
+		st->fault = j->fault;
 		snprintf(err, errlen, "fake: job failed");
+	}
 	return fail ? -1 : 0;
 }
 
@@ -556,6 +559,7 @@ tjob_init(struct tjob *j, int retry, long long fail_runs)
 	j->job.arg = j;
 	j->job.retry = retry;
 	j->fail_runs = fail_runs;
+	j->fault = STORE_FAULT_TRANSIENT;
 }
 
 /* ---- the cases */
@@ -657,6 +661,48 @@ test_job_retried(void **state)
 	assert_int_equal(db_get(&db.opens), 2);	/* on a new connection */
 	stop_expect(w, 0, 0, 0);
 	assert_int_equal(db_get(&j.dones), 1);
+}
+
+/* A job the server refuses is done, failed, at once: the same again would fail. */
+static void
+test_job_refused(void **state)
+{
+	struct store_writer *w = start(1000, dir);
+	struct tjob a, b;
+
+	(void)state;
+	tjob_init(&a, 1, 1);
+	a.fault = STORE_FAULT_PERMANENT;
+	tjob_init(&b, 1, 0);
+	store_writer_job(w, &a.job);
+	store_writer_job(w, &b.job);
+	WAIT_UNTIL(db_get(&b.dones) == 1);
+	assert_int_equal(db_get(&a.runs), 1);
+	assert_int_equal(db_get(&a.dones), 1);
+	assert_int_equal(db_get(&a.ok), 0);
+	assert_int_equal(db_get(&b.ok), 1);
+	assert_int_equal(db_get(&db.opens), 1);	/* a refusal is no reason to reconnect */
+	stop_expect(w, 0, 0, 0);
+}
+
+/* A job that gives up at once (retry 0) still leaves no dead connection behind. */
+static void
+test_job_lost_connection(void **state)
+{
+	struct store_writer *w = start(1000, dir);
+	struct tjob a, b;
+
+	(void)state;
+	tjob_init(&a, 0, 1);
+	tjob_init(&b, 0, 0);
+	store_writer_job(w, &a.job);
+	WAIT_UNTIL(db_get(&a.dones) == 1);
+	store_writer_job(w, &b.job);
+	WAIT_UNTIL(db_get(&b.dones) == 1);
+	assert_int_equal(db_get(&a.ok), 0);
+	assert_int_equal(db_get(&b.ok), 1);
+	assert_int_equal(db_get(&db.opens), 2);	/* b ran on a new connection */
+	stop_expect(w, 0, 0, 0);
 }
 
 static void
@@ -951,6 +997,8 @@ main(void)
 		cmocka_unit_test_setup(test_stop_flushes, reset),
 		cmocka_unit_test_setup(test_job_after_its_rows, reset),
 		cmocka_unit_test_setup(test_job_retried, reset),
+		cmocka_unit_test_setup(test_job_refused, reset),
+		cmocka_unit_test_setup(test_job_lost_connection, reset),
 		cmocka_unit_test_setup(test_jobs_database_down, reset),
 		cmocka_unit_test_setup(test_connect_retried, reset),
 		cmocka_unit_test_setup(test_copy_retried, reset),

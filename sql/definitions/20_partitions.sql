@@ -58,3 +58,42 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION fw_partitions_drop_before(timestamptz) IS
     'Retention: drop observation partitions entirely older than the cutoff.';
+
+-- Keep the planner informed about the observation tables. Autovacuum never
+-- analyses a partitioned parent, and a partition just filled has no
+-- statistics until autovacuum reaches it: the first scoring pass after six
+-- quick crawl rounds of 20k names took 381 s, the same pass 7 s once the
+-- tables were analysed. Analyses each partition whose rows changed by more
+-- than a tenth (+1000) since its last ANALYZE, or that never had one and
+-- holds rows; and the parents (which recurses into every partition) when
+-- they never were analysed or their partitions now hold a fifth more or
+-- fewer rows (+1000) than then. Returns the tables analysed.
+CREATE OR REPLACE FUNCTION fw_analyze_observations() RETURNS SETOF regclass
+    LANGUAGE plpgsql AS $$
+DECLARE parent regclass; r record; now_rows double precision; was double precision;
+BEGIN
+    FOREACH parent IN ARRAY ARRAY['responses'::regclass, 'answers'::regclass] LOOP
+        SELECT coalesce(sum(s.n_live_tup), 0) INTO now_rows
+        FROM pg_inherits i JOIN pg_stat_user_tables s ON s.relid = i.inhrelid
+        WHERE i.inhparent = parent;
+        SELECT reltuples INTO was FROM pg_class WHERE oid = parent;
+        IF was < 0 OR abs(now_rows - was) > 0.2 * was + 1000 THEN
+            EXECUTE format('ANALYZE %s', parent);
+            RETURN NEXT parent;
+            CONTINUE;
+        END IF;
+        FOR r IN SELECT c.oid::regclass AS part
+                 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                 JOIN pg_stat_user_tables s ON s.relid = c.oid
+                 WHERE i.inhparent = parent
+                   AND ((c.reltuples < 0 AND s.n_live_tup > 0) OR
+                        s.n_mod_since_analyze > 0.1 * greatest(c.reltuples, 0) + 1000)
+        LOOP
+            EXECUTE format('ANALYZE %s', r.part);
+            RETURN NEXT r.part;
+        END LOOP;
+    END LOOP;
+END $$;
+COMMENT ON FUNCTION fw_analyze_observations() IS
+    'Analyse the observation partitions (and parents) whose statistics are stale; "score" '
+    'calls it before each pass, so the first pass after a crawl is planned like a later one.';
