@@ -13,7 +13,7 @@ DECLARE
     first double precision := floor(extract(epoch FROM now()) / s) * s - s;
     lo timestamptz; hi timestamptz; t text; made integer := 0; name text;
 BEGIN
-    PERFORM pg_advisory_xact_lock(7467737703);
+    PERFORM pg_advisory_xact_lock(7467737704);
     FOR i IN 0 .. ahead + 1 LOOP
         lo := to_timestamp(first + i * s);
         hi := to_timestamp(first + (i + 1) * s);
@@ -37,7 +37,7 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION fw_partitions_ensure(interval, integer) IS
     'Create observation partitions around now (called by the crawler at start and as time '
-    'passes); serialised by advisory lock 7467737703, so concurrent crawlers are safe.';
+    'passes); serialised by advisory lock 7467737704, so concurrent crawlers are safe.';
 
 -- Drop the partitions whose whole range is older than cutoff. Returns how many.
 CREATE OR REPLACE FUNCTION fw_partitions_drop_before(cutoff timestamptz) RETURNS integer
