@@ -28,8 +28,8 @@ int
 main(int argc, char **argv)
 {
 	int batch = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 500;
-	struct queue_claim_opts co = { batch, 300000, "claim_rate", NULL };
-	struct queue_policy pol = { 60000, 3600000 };
+	struct queue_claim_opts co = { batch, 300000, "claim_rate", NULL, 0, 0 };
+	struct queue_policy pol = { 60000, 3600000, 0 };
 	struct queue_item *items = calloc((size_t)batch, sizeof(*items));
 	struct queue_visit *visits = calloc((size_t)batch, sizeof(*visits));
 	char err[STORE_ERRLEN];

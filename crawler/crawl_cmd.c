@@ -133,14 +133,14 @@ crawl_measure(const struct cfg *cfg, struct store *st, struct crawl_run_opts *op
 }
 
 static const struct option crawl_opts[] = {
-	{ "once", no_argument, NULL, 'o' }, { "duration", required_argument, NULL, 'd' },
-	{ 0, 0, 0, 0 }
+	{ "once", no_argument, NULL, 'o' }, { "all", no_argument, NULL, 'a' },
+	{ "duration", required_argument, NULL, 'd' }, { 0, 0, 0, 0 }
 };
 
 static int
 crawl_cmd_run(struct cli *cli, int argc, char **argv)
 {
-	struct crawl_run_opts ro = { 0, 0, NULL, &crawl_stop, NULL, NULL };
+	struct crawl_run_opts ro = { 0, 0, 0, NULL, &crawl_stop, NULL, NULL };
 	char cutoff[64], err[STORE_ERRLEN];
 	struct store *st;
 	int c, rc;
@@ -150,11 +150,15 @@ crawl_cmd_run(struct cli *cli, int argc, char **argv)
 			return CLI_USAGE;
 		if (c == 'o')
 			ro.once = 1;
+		else if (c == 'a')
+			ro.all = 1;
 		else if (cfg_parse_duration(optarg, 0, &ro.duration_ms) != 0 || ro.duration_ms <= 0)
 			return cli_usage_error(&crawl_cmd_crawl, "--duration takes seconds (or 30s, 5m, 2h)");
 	}
 	if (optind != argc || (ro.once && ro.duration_ms > 0))
 		return cli_usage_error(&crawl_cmd_crawl, "give either --once or --duration");
+	if (ro.all && !ro.once)
+		return cli_usage_error(&crawl_cmd_crawl, "--all goes with --once");
 	if (isatty(STDERR_FILENO) && log_get_level() != LOG_LEVEL_ERROR)
 		ro.progress = crawl_progress;
 	if ((st = store_connect(&cli->cfg)) == NULL)
@@ -171,13 +175,15 @@ crawl_cmd_run(struct cli *cli, int argc, char **argv)
 }
 
 const struct cli_verb crawl_cmd_crawl = {
-	"crawl", crawl_cmd_run, "crawl [--once | --duration SECONDS]",
+	"crawl", crawl_cmd_run, "crawl [--once [--all] | --duration SECONDS]",
 	"Measure every due domain through every configured resolver: A, AAAA and NS,\n"
 	"then A and AAAA of each name server seen. --once: one round over what is due\n"
-	"now; --duration: stop starting visits after that long (30s, 5m, ...); else run\n"
+	"now; --once --all: one sweep over every tracked domain, due or not, leaving\n"
+	"the schedule as it was (a snapshot); --duration: stop starting visits after\n"
+	"that long (30s, 5m, ...); else run\n"
 	"until SIGINT/SIGTERM. In-flight queries are always finished and every\n"
 	"response is flushed to PostgreSQL. SIGHUP is ignored: the configuration is\n"
 	"read at start only. Ends with one line:\n"
 	"crawl: responses=N stored=M timeouts=T skipped=S visits=V seconds=X rate=R/s",
-	NULL, "od:", crawl_opts
+	NULL, "oad:", crawl_opts
 };

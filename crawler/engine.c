@@ -156,6 +156,8 @@ crawl_engine_run(struct crawl_engine *e, struct store *st, struct store_writer *
 
 	e->writer = w;
 	e->queue = q;
+	e->sweep = opts->once && opts->all;
+	e->sweep_after = 0;
 	for (;;) {
 		int64_t now = clock_mono_us(), wait = ENGINE_WAIT_CAP_US;
 

@@ -45,6 +45,7 @@ typedef void (*crawl_progress_fn)(const struct crawl_engine *e, const struct cra
 
 struct crawl_run_opts {
 	int once;			/* one round over what is due at start */
+	int all;			/* with once: over every tracked domain, due or not */
 	int64_t duration_ms;		/* 0 = no limit */
 	const char *cutoff;		/* with once: database time at start */
 	volatile sig_atomic_t *stop;	/* set by a signal handler */

@@ -76,6 +76,8 @@ struct crawl_engine {
 	char owner[128];		/* lease owner: host:pid */
 	int offline;			/* the queue is unreachable: revisit recent domains */
 	int claim_failed;		/* with once: the round ended early */
+	int sweep;			/* once --all: every tracked domain, the schedule untouched */
+	int64_t sweep_after;		/* sweeping: the largest id claimed so far */
 	struct offline *recent;
 	struct engine_claim *claim;	/* the claim running in the queue's thread */
 	struct queue_visit *reports;	/* finished visits not yet reported */

@@ -50,6 +50,8 @@ engine_claim(struct crawl_engine *e, const struct crawl_run_opts *opts, int64_t 
 
 	if (state == CLAIM_IDLE && now >= e->claim_at_us) {
 		c->opts.cutoff = opts->once ? opts->cutoff : NULL;
+		c->opts.sweep = e->sweep;
+		c->opts.after_id = e->sweep_after;
 		c->err[0] = '\0';
 		atomic_store(&c->state, CLAIM_RUNNING);
 		store_writer_job(e->queue, &c->job);
@@ -73,6 +75,9 @@ engine_claim(struct crawl_engine *e, const struct crawl_run_opts *opts, int64_t 
 			log_info("crawl: the queue answers again");
 		e->offline = 0;
 		memcpy(e->claimed, c->items, (size_t)c->n * sizeof(*c->items));
+		for (int i = 0; i < c->n; i++)	/* a sweep goes on after the largest */
+			if (c->items[i].id > e->sweep_after)
+				e->sweep_after = c->items[i].id;
 		e->n_claimed = c->n;
 		e->next_claim = 0;
 		if (c->n > 0)
@@ -159,6 +164,7 @@ engine_report(struct crawl_engine *e, int64_t now, int force)
 	r->queue = e->queue;
 	r->policy.min_interval_ms = e->cfg->schedule.min_interval_ms;
 	r->policy.max_interval_ms = e->cfg->schedule.max_interval_ms;
+	r->policy.sweep = e->sweep;
 	r->n = e->n_reports;
 	memcpy(r->visits, e->reports, (size_t)r->n * sizeof(r->visits[0]));
 	e->n_reports = 0;

@@ -172,7 +172,7 @@ static void
 engine_visit_done(struct crawl_engine *e, struct visit *vis)
 {
 	const struct queue_policy p = { e->cfg->schedule.min_interval_ms,
-		e->cfg->schedule.max_interval_ms };
+		e->cfg->schedule.max_interval_ms, e->sweep };
 	struct queue_item item;
 	int64_t interval;
 

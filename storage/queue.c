@@ -44,18 +44,29 @@ int
 queue_claim(struct store *st, const struct queue_claim_opts *opts, struct queue_item *out,
     char *err, size_t errlen)
 {
-	char max[16], lease[32];
+	char max[16], lease[32], after[24];
 	const char *params[4] = { max, lease, opts->cutoff, opts->owner };
 	struct store_res *res;
 	int n;
 
 	snprintf(max, sizeof(max), "%d", opts->max);
 	snprintf(lease, sizeof(lease), "%lld milliseconds", (long long)opts->lease_ms);
+	if (opts->sweep) {
+		snprintf(after, sizeof(after), "%lld", (long long)opts->after_id);
+		params[2] = after;
+	}
 	/* The locked rows are updated where they lie: ctid = ANY (ARRAY(...)) is
 	 * a TID scan, half the cost of finding them again by primary key (and
 	 * IN (subquery) hashed a scan of the whole table). Locking does not move
 	 * a row; one updated by someone else meanwhile is left for a later claim. */
-	res = store_query(st,
+	res = store_query(st, opts->sweep ?
+	    "UPDATE domains SET lease_owner = $4, lease_until = now() + $2::interval "
+	    "WHERE ctid = ANY (ARRAY(SELECT ctid FROM domains "
+	    "  WHERE id > $3::bigint "
+	    "  AND (watch_until IS NULL OR watch_until > now()) "
+	    "  AND (lease_until IS NULL OR lease_until < now()) "
+	    "  ORDER BY id LIMIT $1::integer FOR UPDATE SKIP LOCKED)) "
+	    "RETURNING id, name, fail_streak" :
 	    "UPDATE domains SET lease_owner = $4, lease_until = now() + $2::interval "
 	    "WHERE ctid = ANY (ARRAY(SELECT ctid FROM domains "
 	    "  WHERE next_due_at <= coalesce($3::timestamptz, now()) "
@@ -105,6 +116,37 @@ queue_put(char *buf, size_t off, long long v)
 	return off;
 }
 
+/*
+ * End the leases of N domains whose ids are at FIRST, FIRST + STRIDE octets,
+ * ... (the id fields of an array of items or of visits). 0 or -1.
+ */
+static int
+queue_end_leases(struct store *st, const int64_t *first, size_t stride, int n, char *err,
+    size_t errlen)
+{
+	const char *params[1];
+	char *ids;
+	size_t off = 1;
+	int rc;
+
+	if (n <= 0)
+		return 0;
+	if ((ids = malloc((size_t)n * 24 + 3)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	ids[0] = '{';
+	for (int i = 0; i < n; i++)
+		off = queue_put(ids, off, *(const int64_t *)(const void *)
+		    ((const char *)first + (size_t)i * stride));
+	memcpy(ids + off, "}", 2);
+	params[0] = ids;
+	rc = store_exec(st, "UPDATE domains SET lease_owner = NULL, lease_until = NULL "
+	    "WHERE id = ANY($1::bigint[])", 1, params, err, errlen);
+	free(ids);
+	return rc;
+}
+
 int
 queue_report(struct store *st, const struct queue_policy *p, const struct queue_visit *visits,
     int n, char *err, size_t errlen)
@@ -116,6 +158,8 @@ queue_report(struct store *st, const struct queue_policy *p, const struct queue_
 
 	if (n <= 0)
 		return 0;
+	if (p->sweep)
+		return queue_end_leases(st, &visits[0].id, sizeof(*visits), n, err, errlen);
 	for (int k = 0; k < 4; k++) {
 		if ((arr[k] = malloc((size_t)n * 24 + 3)) == NULL) {
 			while (k-- > 0)
@@ -146,28 +190,10 @@ queue_report(struct store *st, const struct queue_policy *p, const struct queue_
 	return rc;
 }
 
+
 int
 queue_release(struct store *st, const struct queue_item *items, int n, char *err,
     size_t errlen)
 {
-	const char *params[1];
-	char *ids;
-	size_t off = 1;
-	int rc;
-
-	if (n <= 0)
-		return 0;
-	if ((ids = malloc((size_t)n * 24 + 3)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	ids[0] = '{';
-	for (int i = 0; i < n; i++)
-		off = queue_put(ids, off, items[i].id);
-	memcpy(ids + off, "}", 2);
-	params[0] = ids;
-	rc = store_exec(st, "UPDATE domains SET lease_owner = NULL, lease_until = NULL "
-	    "WHERE id = ANY($1::bigint[])", 1, params, err, errlen);
-	free(ids);
-	return rc;
+	return n > 0 ? queue_end_leases(st, &items[0].id, sizeof(*items), n, err, errlen) : 0;
 }

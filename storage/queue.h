@@ -36,6 +36,9 @@ struct queue_claim_opts {
 	int64_t lease_ms;
 	const char *owner;		/* who holds the lease (host:pid) */
 	const char *cutoff;		/* only domains due at or before this timestamptz; NULL = now */
+	int sweep;			/* 1: every tracked domain with an id above after_id,
+					 * due or not, in id order; 0: the due ones */
+	int64_t after_id;
 };
 
 /* What one visit of a domain saw, over every vantage. */
@@ -51,6 +54,7 @@ struct queue_visit {
 struct queue_policy {
 	int64_t min_interval_ms;
 	int64_t max_interval_ms;
+	int sweep;		/* visits of a sweep: leases end, the schedule stays as it was */
 };
 
 /*
@@ -60,7 +64,10 @@ struct queue_policy {
 int64_t queue_next_interval(const struct queue_policy *p, const struct queue_visit *visit,
     int *fail_streak);
 
-/* Claim up to opts->max due domains into out[]: how many, or -1 with err. */
+/*
+ * Claim up to opts->max due domains (or, sweeping, the next tracked ones)
+ * into out[]: how many, or -1 with err.
+ */
 int queue_claim(struct store *st, const struct queue_claim_opts *opts,
     struct queue_item *out, char *err, size_t errlen);
 

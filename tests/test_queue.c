@@ -10,7 +10,7 @@
 
 #include "storage/queue.h"
 
-static const struct queue_policy lab = { 2000, 30000 };
+static const struct queue_policy lab = { 2000, 30000, 0 };
 
 static int64_t
 next(int resolved, int answered, int64_t ttl, int streak_before, int *streak)

@@ -270,9 +270,9 @@ test_copy_binary(void **state)
 static void
 test_claim_report(void **state)
 {
-	static const struct queue_policy pol = { 1000, 60000 };
+	static const struct queue_policy pol = { 1000, 60000, 0 };
 	struct store *st = *state;
-	struct queue_claim_opts opts = { 10, 60000, "test:1", NULL };
+	struct queue_claim_opts opts = { 10, 60000, "test:1", NULL, 0, 0 };
 	struct queue_item items[3];
 	struct queue_visit v[2];
 	struct store_res *r;
