@@ -6,7 +6,7 @@
  * printf, its errno is overwritten long before anyone looks at ferror(),
  * and glibc drops the buffer, so a later fflush() may even succeed. All a
  * caller could then say is "write error: Success". Every output of the
- * program (stdout, the files report/out writes) goes through one of these.
+ * program (stdout, the files report/out writes, quarantine files) goes through one of these.
  *
  * Drive it as: wstream_open(fd), write to wstream_fp(), wstream_close().
  */

@@ -5,10 +5,12 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -54,6 +56,25 @@ crawl_say_system_resolver(const struct cfg *cfg, const struct vantage *v)
 	    "%s port %d (c-ares's first nameserver from /etc/resolv.conf)",
 	    cfg->path != NULL ? cfg->path : "the built-in default configuration",
 	    vantage_address(v), vantage_port(v));
+}
+
+/*
+ * A batch the database refuses is saved in crawl.quarantine_dir; a folder
+ * that cannot take it would leave the batch retried for ever, so say so
+ * before measuring. 0, or -1 (logged).
+ */
+static int
+crawl_check_quarantine(const struct cfg *cfg)
+{
+	const char *dir = cfg->crawl.quarantine_dir;
+	struct stat sb;
+
+	if (stat(dir, &sb) == 0 && (S_ISDIR(sb.st_mode) || (errno = ENOTDIR, 0)) &&
+	    access(dir, W_OK | X_OK) == 0)
+		return 0;
+	log_warnx("crawl: crawl.quarantine_dir \"%s\": %s (refused batches are saved there)",
+	    dir, strerror(errno));
+	return -1;
 }
 
 /* The progress line on a terminal. */
@@ -159,6 +180,8 @@ crawl_cmd_run(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(&crawl_cmd_crawl, "give either --once or --duration");
 	if (ro.all && !ro.once)
 		return cli_usage_error(&crawl_cmd_crawl, "--all goes with --once");
+	if (crawl_check_quarantine(&cli->cfg) != 0)
+		return CLI_USAGE;
 	if (isatty(STDERR_FILENO) && log_get_level() != LOG_LEVEL_ERROR)
 		ro.progress = crawl_progress;
 	if ((st = store_connect(&cli->cfg)) == NULL)

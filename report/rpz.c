@@ -17,12 +17,23 @@
 
 #include "report/rpz.h"
 
+/*
+ * A zone or sinkhole name follows the rules of a tracked name, except that
+ * it may be one label (a BIND-style zone "rpz", a target "rpz-passthru."):
+ * such a name is checked as LABEL.invalid and the suffix dropped.
+ */
 enum name_status
 rpz_name(const char *s, char *out)
 {
-	char buf[NAME_BUFSZ];
-	enum name_status st = name_normalise(s, strlen(s), buf);
+	char buf[NAME_BUFSZ], two[NAME_BUFSZ + 16];
+	size_t n = strlen(s);
+	enum name_status st = name_normalise(s, n, buf);
 
+	if (st == NAME_SINGLE_LABEL && n < NAME_BUFSZ) {
+		snprintf(two, sizeof(two), "%.*s.invalid", (int)(n > 1 && s[n - 1] == '.' ? n - 1 : n), s);
+		if ((st = name_normalise(two, strlen(two), buf)) == NAME_OK)
+			buf[strlen(buf) - strlen(".invalid")] = '\0';
+	}
 	if (st == NAME_OK)
 		snprintf(out, RPZ_NAME_BUFSZ, "%s.", buf);
 	return st;

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/wstream.h"
 #include "storage/quarantine.h"
 #include "storage/store.h"
 
@@ -97,10 +98,11 @@ quarantine_write(const char *dir, const struct obs *batch, const char *reason, c
     size_t pathlen, char *err, size_t errlen)
 {
 	int fd = quarantine_create(dir, path, pathlen);
+	struct wstream *ws;
 	FILE *fp;
-	int bad;
+	int rc;
 
-	if (fd < 0 || (fp = fdopen(fd, "w")) == NULL) {
+	if (fd < 0 || (ws = wstream_open(fd)) == NULL) {
 		snprintf(err, errlen, "%s: %s", fd < 0 ? dir : path, strerror(errno));
 		if (fd >= 0) {
 			close(fd);
@@ -108,19 +110,16 @@ quarantine_write(const char *dir, const struct obs *batch, const char *reason, c
 		}
 		return -1;
 	}
+	fp = wstream_fp(ws);
 	fputs("-- fluxwatch: observations the database refused to store.\n-- reason: ", fp);
 	for (const char *c = reason; *c != '\0'; c++)
 		fputc(*c == '\n' || *c == '\r' ? ' ' : *c, fp);
 	fputs("\n-- load, once the cause is mended: psql -1 -v ON_ERROR_STOP=1 -f THIS_FILE\n", fp);
 	quarantine_rows(fp, batch);
-	bad = fflush(fp) != 0 || ferror(fp) || fsync(fd) != 0;
-	if (bad)
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-	if (fclose(fp) != 0 && !bad) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		bad = 1;
-	}
-	if (bad)
+	if ((rc = wstream_close(ws, 1)) != 0) {	/* the first failed write's errno */
+		snprintf(err, errlen, "%s: %s", path, strerror(rc));
 		unlink(path);
-	return bad ? -1 : 0;
+		return -1;
+	}
+	return 0;
 }

@@ -18,16 +18,16 @@ struct store {
 	char sqlstate[6];
 };
 
-/* SQLSTATE classes worth a retry on a new connection. */
+/*
+ * SQLSTATE classes that say the statement's data is at fault: 22 data
+ * exception, 23 integrity constraint violation. The same data fails the
+ * same way again; anything else (the connection, the server, a missing
+ * table, a permission, a read-only standby) may pass once mended.
+ */
 static int
-store_transient_class(const char *sqlstate)
+store_data_class(const char *sqlstate)
 {
-	static const char *const classes[] = { "08", "40", "53", "57", NULL };
-
-	for (size_t i = 0; classes[i] != NULL; i++)
-		if (strncmp(sqlstate, classes[i], 2) == 0)
-			return 1;
-	return 0;
+	return strncmp(sqlstate, "22", 2) == 0 || strncmp(sqlstate, "23", 2) == 0;
 }
 
 void
@@ -36,8 +36,14 @@ store_note_failure(struct store *st, const PGresult *res)
 	const char *state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 
 	snprintf(st->sqlstate, sizeof(st->sqlstate), "%s", state != NULL ? state : "");
-	st->fault = state == NULL || PQstatus(st->conn) != CONNECTION_OK ||
-	    store_transient_class(state) ? STORE_FAULT_TRANSIENT : STORE_FAULT_PERMANENT;
+	st->fault = state != NULL && PQstatus(st->conn) == CONNECTION_OK &&
+	    store_data_class(state) ? STORE_FAULT_PERMANENT : STORE_FAULT_TRANSIENT;
+}
+
+void
+store_note_start(struct store *st)
+{
+	st->fault = STORE_FAULT_NONE;	/* the SQLSTATE stays that of the last failure */
 }
 
 void
@@ -79,6 +85,9 @@ store_errmsg(const char *what, const char *pqmsg, char *err, size_t errlen)
 	while (n > 0 && (pqmsg[n - 1] == '\n' || pqmsg[n - 1] == ' '))
 		n--;
 	snprintf(err, errlen, "%s: %.*s", what, (int)n, pqmsg);
+	for (char *c = err; *c != '\0'; c++)	/* DETAIL and CONTEXT lines: one log line */
+		if (*c == '\n')
+			*c = ' ';
 }
 
 static void
@@ -185,8 +194,12 @@ struct store_res *
 store_query(struct store *st, const char *sql, int nparams, const char *const *params,
     char *err, size_t errlen)
 {
-	PGresult *res = PQexecParams(st->conn, sql, nparams, NULL, params, NULL, NULL, 0);
-	ExecStatusType s = PQresultStatus(res);
+	PGresult *res;
+	ExecStatusType s;
+
+	store_note_start(st);	/* store_fault() speaks of this call */
+	res = PQexecParams(st->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	s = PQresultStatus(res);
 
 	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
 		return (struct store_res *)res;
@@ -216,6 +229,7 @@ store_each(struct store *st, const char *sql, int nparams, const char *const *pa
 	PGresult *res;
 	int rc = 0, stopped = 0;
 
+	store_note_start(st);
 	if (!PQsendQueryParams(st->conn, sql, nparams, NULL, params, NULL, NULL, 0) ||
 	    !PQsetSingleRowMode(st->conn)) {
 		store_note_failure(st, NULL);
@@ -244,8 +258,12 @@ store_each(struct store *st, const char *sql, int nparams, const char *const *pa
 int
 store_exec_script(struct store *st, const char *sql, char *err, size_t errlen)
 {
-	PGresult *res = PQexec(st->conn, sql);
-	ExecStatusType s = PQresultStatus(res);
+	PGresult *res;
+	ExecStatusType s;
+
+	store_note_start(st);
+	res = PQexec(st->conn, sql);
+	s = PQresultStatus(res);
 
 	/* a script of comments only (a migration kept for its number) is no error */
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_EMPTY_QUERY) {

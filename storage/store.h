@@ -35,10 +35,12 @@ struct store *store_open(const char *conninfo, char *err, size_t errlen);
 void store_close(struct store *st);
 
 /*
- * What the last failure on ST was. TRANSIENT: the connection or the server
- * (SQLSTATE classes 08, 40, 53, 57, or no answer at all): worth retrying
- * on a new connection. PERMANENT: the server refused the statement or its
- * data; sending the same again fails the same way.
+ * What the last call on ST that failed says. PERMANENT: the server refused
+ * the statement's data (SQLSTATE classes 22 and 23, or a value refused
+ * before sending): the same data fails the same way again. TRANSIENT:
+ * anything else (the connection, the server, a missing table, a permission,
+ * a read-only standby): worth retrying, on a new connection, once mended.
+ * NONE after a call that succeeded (so read it before a ROLLBACK).
  */
 enum store_fault { STORE_FAULT_NONE, STORE_FAULT_TRANSIENT, STORE_FAULT_PERMANENT };
 enum store_fault store_fault(const struct store *st);
@@ -115,7 +117,7 @@ int store_definitions_checksum(struct store *st, char *sum, size_t sumlen,
  */
 int store_check_schema(struct store *st, char *err, size_t errlen);
 
-/* "WHAT: libpq's message" into err, without the message's trailing newline. */
+/* "WHAT: libpq's message" into err, on one line (its DETAIL and CONTEXT lines joined). */
 void store_errmsg(const char *what, const char *pqmsg, char *err, size_t errlen);
 
 /* COPY row builder, text or binary format. */

@@ -40,7 +40,10 @@ store_copy_start(struct store *st, const char *sql, int binary, char *err, size_
 {
 	PGconn *conn = store_conn(st);
 	struct store_copy *cp;
-	PGresult *res = PQexec(conn, sql);
+	PGresult *res;
+
+	store_note_start(st);
+	res = PQexec(conn, sql);
 
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
 		store_note_failure(st, res);

@@ -13,6 +13,9 @@
 /* The libpq connection, borrowed: valid until store_close(). */
 PGconn *store_conn(struct store *st);
 
+/* A call on ST begins: store_fault() will speak of it (NONE until it fails). */
+void store_note_start(struct store *st);
+
 /* Record a failure of ST from RES (NULL: none came back). */
 void store_note_failure(struct store *st, const PGresult *res);
 

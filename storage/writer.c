@@ -122,15 +122,18 @@ writer_copy_answers(struct store *st, const struct obs *batch, char *err, size_t
 }
 
 static int
-writer_write(struct store_writer *w, char *err, size_t errlen)
+writer_write(struct store_writer *w, enum store_fault *fault, char *err, size_t errlen)
 {
 	char msg[STORE_ERRLEN];
 
-	if (store_exec(w->st, "BEGIN", 0, NULL, err, errlen) != 0)
+	if (store_exec(w->st, "BEGIN", 0, NULL, err, errlen) != 0) {
+		*fault = store_fault(w->st);
 		return -1;
+	}
 	if (writer_copy_responses(w->st, w->batch, err, errlen) != 0 ||
 	    writer_copy_answers(w->st, w->batch, err, errlen) != 0 ||
 	    store_exec(w->st, "COMMIT", 0, NULL, err, errlen) != 0) {
+		*fault = store_fault(w->st);	/* before the ROLLBACK speaks */
 		store_exec(w->st, "ROLLBACK", 0, NULL, msg, sizeof(msg));
 		return -1;
 	}
@@ -176,16 +179,13 @@ writer_set_error(struct store_writer *w, const char *err)
 static int
 writer_quarantine(struct store_writer *w, char *reason)
 {
-	char path[4096], err[STORE_ERRLEN], why[STORE_ERRLEN + 16];
+	char path[4096], err[STORE_ERRLEN], why[STORE_ERRLEN + 32];
 	long long n = 0;
 
 	for (const struct obs *o = w->batch; o != NULL; o = o->next)
 		n++;
 	snprintf(why, sizeof(why), "SQLSTATE %s: %s",
 	    store_sqlstate(w->st)[0] != '\0' ? store_sqlstate(w->st) : "(none)", reason);
-	for (char *c = why; *c != '\0'; c++)	/* the server's CONTEXT lines: one log line */
-		if (*c == '\n')
-			*c = ' ';
 	if (quarantine_write(w->cfg.quarantine_dir, w->batch, why, path, sizeof(path),
 	    err, sizeof(err)) != 0) {
 		snprintf(reason, STORE_ERRLEN, "batch refused (%.200s) and not quarantined: %.200s",
@@ -203,6 +203,7 @@ static int
 writer_flush(struct store_writer *w)
 {
 	char err[STORE_ERRLEN];
+	enum store_fault fault = STORE_FAULT_NONE;
 	long long n = 0;
 
 	if (w->st == NULL && (w->st = store_open(w->conninfo, err, sizeof(err))) == NULL)
@@ -219,8 +220,8 @@ writer_flush(struct store_writer *w)
 	}
 	if (w->batch == NULL)
 		return 0;
-	if (writer_write(w, err, sizeof(err)) != 0 &&
-	    (store_fault(w->st) != STORE_FAULT_PERMANENT || writer_quarantine(w, err) != 0))
+	if (writer_write(w, &fault, err, sizeof(err)) != 0 &&
+	    (fault != STORE_FAULT_PERMANENT || writer_quarantine(w, err) != 0))
 		goto fail;
 	while (w->batch != NULL) {
 		struct obs *o = w->batch;

@@ -64,7 +64,8 @@ test_rpz_policies(void **state)
 	assert_non_null(strstr(err, "label longer than 63 octets"));
 	assert_int_equal(rpz_policy_parse("cname:sink.net\nx CNAME y.", &p, err, sizeof(err)), -1);
 	assert_int_equal(rpz_policy_parse("cname:-sink.net", &p, err, sizeof(err)), -1);
-	assert_int_equal(rpz_policy_parse("cname:sink", &p, err, sizeof(err)), -1);
+	assert_int_equal(rpz_policy_parse("cname:sink", &p, err, sizeof(err)), 0);	/* one label */
+	assert_string_equal(p.target, "sink.");
 }
 
 static void
@@ -107,7 +108,7 @@ static void
 test_rpz_name(void **state)
 {
 	static const char *const bad[] = { "", ".", "a..b", "rpz.x\n@ A 1.2.3.4", "rpz x.net",
-		"$ORIGIN.net", "rpz.$ORIGIN", "rpz.fluxwatch..", "rpz", "1.2.3.4",
+		"$ORIGIN.net", "rpz.$ORIGIN", "rpz.fluxwatch..", "$ORIGIN", "rpz x", "-rpz", "1.2.3.4",
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.net" };
 	char out[RPZ_NAME_BUFSZ];
 
@@ -118,6 +119,10 @@ test_rpz_name(void **state)
 	assert_string_equal(out, "rpz.fluxwatch.");
 	assert_int_equal(rpz_name("rpz.fluxwatch.", out), NAME_OK);
 	assert_string_equal(out, "rpz.fluxwatch.");
+	assert_int_equal(rpz_name("RPZ", out), NAME_OK);	/* one label: a BIND-style zone */
+	assert_string_equal(out, "rpz.");
+	assert_int_equal(rpz_name("rpz-passthru.", out), NAME_OK);
+	assert_string_equal(out, "rpz-passthru.");
 }
 
 /* rpz_check of TEXT for Z with N domains; its err in ERR. */

@@ -1,7 +1,7 @@
 -- The label rules (docs/scoring.md): a label, a score in [0,1] and a
 -- one-line reason from the features F of fw_features() and the thresholds T
 -- of the configuration ("scoring:", every key of it, built by
--- storage/score_cmd.c). Thresholds are numbers in one unit per kind: shares
+-- scoring/score_cmd.c). Thresholds are numbers in one unit per kind: shares
 -- in percent, durations in whole seconds, counts as counts.
 
 -- Threshold K of T. A missing one is an error, never a NULL that would
