@@ -41,6 +41,14 @@ store_note_failure(struct store *st, const PGresult *res)
 }
 
 void
+store_fail(struct store *st, const PGresult *res, char *err, size_t errlen)
+{
+	store_note_failure(st, res);
+	store_errmsg("database", res != NULL ? PQresultErrorMessage(res) :
+	    PQerrorMessage(st->conn), err, errlen);
+}
+
+void
 store_note_start(struct store *st)
 {
 	st->fault = STORE_FAULT_NONE;	/* the SQLSTATE stays that of the last failure */
@@ -203,9 +211,7 @@ store_query(struct store *st, const char *sql, int nparams, const char *const *p
 
 	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
 		return (struct store_res *)res;
-	store_note_failure(st, res);
-	store_errmsg("database", res != NULL ? PQresultErrorMessage(res) :
-	    PQerrorMessage(st->conn), err, errlen);
+	store_fail(st, res, err, errlen);
 	PQclear(res);
 	return NULL;
 }
@@ -232,8 +238,7 @@ store_each(struct store *st, const char *sql, int nparams, const char *const *pa
 	store_note_start(st);
 	if (!PQsendQueryParams(st->conn, sql, nparams, NULL, params, NULL, NULL, 0) ||
 	    !PQsetSingleRowMode(st->conn)) {
-		store_note_failure(st, NULL);
-		store_errmsg("database", PQerrorMessage(st->conn), err, errlen);
+		store_fail(st, NULL, err, errlen);
 		return -1;
 	}
 	while ((res = PQgetResult(st->conn)) != NULL) {
@@ -242,8 +247,7 @@ store_each(struct store *st, const char *sql, int nparams, const char *const *pa
 		if (s == PGRES_SINGLE_TUPLE && !stopped)
 			stopped = fn((const struct store_res *)res, arg) != 0;
 		else if (s != PGRES_SINGLE_TUPLE && s != PGRES_TUPLES_OK && rc == 0) {
-			store_note_failure(st, res);
-			store_errmsg("database", PQresultErrorMessage(res), err, errlen);
+			store_fail(st, res, err, errlen);
 			rc = -1;
 		}
 		PQclear(res);
@@ -267,9 +271,7 @@ store_exec_script(struct store *st, const char *sql, char *err, size_t errlen)
 
 	/* a script of comments only (a migration kept for its number) is no error */
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_EMPTY_QUERY) {
-		store_note_failure(st, res);
-		store_errmsg("database", res != NULL ? PQresultErrorMessage(res) :
-		    PQerrorMessage(st->conn), err, errlen);
+		store_fail(st, res, err, errlen);
 		PQclear(res);
 		return -1;
 	}

@@ -46,8 +46,7 @@ store_copy_start(struct store *st, const char *sql, int binary, char *err, size_
 	res = PQexec(conn, sql);
 
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
-		store_note_failure(st, res);
-		store_errmsg("database", PQresultErrorMessage(res), err, errlen);
+		store_fail(st, res, err, errlen);
 		PQclear(res);
 		return NULL;
 	}

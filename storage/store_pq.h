@@ -19,6 +19,9 @@ void store_note_start(struct store *st);
 /* Record a failure of ST from RES (NULL: none came back). */
 void store_note_failure(struct store *st, const PGresult *res);
 
+/* store_note_failure(), and "database: MESSAGE" (RES's, else the connection's) into err. */
+void store_fail(struct store *st, const PGresult *res, char *err, size_t errlen);
+
 /* Record a permanent failure of ST caused by data refused before sending. */
 void store_note_data_failure(struct store *st);
 

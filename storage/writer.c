@@ -47,7 +47,6 @@ struct store_writer {
 	struct store *st;
 	struct obs *batch, *batch_tail;
 	int64_t next_maint_ms;
-	int quarantining;		/* the batch being let go went to a file */
 	char *quarantine_dir;
 };
 
@@ -194,7 +193,6 @@ writer_quarantine(struct store_writer *w, char *reason)
 	}
 	log_warnx("writer: the database refused a batch of %lld responses (%s); saved to %s "
 	    "(load it with: psql -1 -v ON_ERROR_STOP=1 -f %s)", n, why, path, path);
-	w->quarantining = 1;
 	return 0;
 }
 
@@ -205,6 +203,7 @@ writer_flush(struct store_writer *w)
 	char err[STORE_ERRLEN];
 	enum store_fault fault = STORE_FAULT_NONE;
 	long long n = 0;
+	int quarantined = 0;
 
 	if (w->st == NULL && (w->st = store_open(w->conninfo, err, sizeof(err))) == NULL)
 		goto fail;
@@ -220,9 +219,11 @@ writer_flush(struct store_writer *w)
 	}
 	if (w->batch == NULL)
 		return 0;
-	if (writer_write(w, &fault, err, sizeof(err)) != 0 &&
-	    (fault != STORE_FAULT_PERMANENT || writer_quarantine(w, err) != 0))
-		goto fail;
+	if (writer_write(w, &fault, err, sizeof(err)) != 0) {
+		if (fault != STORE_FAULT_PERMANENT || writer_quarantine(w, err) != 0)
+			goto fail;
+		quarantined = 1;
+	}
 	while (w->batch != NULL) {
 		struct obs *o = w->batch;
 
@@ -233,11 +234,10 @@ writer_flush(struct store_writer *w)
 	w->batch_tail = NULL;
 	pthread_mutex_lock(&w->mu);
 	w->in_batch -= n;
-	if (w->quarantining)
+	if (quarantined)
 		w->quarantined += n;
 	else
 		w->stored += n;
-	w->quarantining = 0;
 	if (w->last_error[0] != '\0')
 		log_info("writer: database reachable again; stored the %lld responses kept "
 		    "in memory", n);
