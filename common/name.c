@@ -34,7 +34,7 @@ name_strerror(enum name_status st)
 	return "unknown error";
 }
 
-static int
+int
 name_is_ip(const char *s)
 {
 	unsigned char buf[sizeof(struct in6_addr)];

@@ -37,6 +37,9 @@ enum name_status {
 /* A short English reason for a status ("IP literal", ...). */
 const char *name_strerror(enum name_status st);
 
+/* 1 when the NUL-terminated S is an IPv4 or IPv6 address literal. */
+int name_is_ip(const char *s);
+
 /*
  * Normalise a host name (no URL or hosts-line handling) of LEN octets into
  * out[NAME_BUFSZ]. The input may contain any bytes, including NUL.

@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +17,7 @@
 #include "common/csv.h"
 #include "common/lines.h"
 #include "common/log.h"
+#include "common/name.h"
 #include "common/replace.h"
 #include "scoring/ranges_cmd.h"
 #include "storage/store.h"
@@ -30,14 +30,6 @@ struct ranges_kind {
 	const char *format;	/* the line format, for messages */
 	int (*row)(struct store_copy *cp, char **f, int n);	/* 0, or -1 when malformed */
 };
-
-static int
-ranges_addr(const char *s)
-{
-	unsigned char buf[16];
-
-	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
-}
 
 /* start,end,asn[,org] */
 static int
@@ -95,7 +87,7 @@ ranges_file(const struct ranges_kind *k, struct store_copy *cp, const char *path
 			continue;
 		rf->lines++;
 		n = r == 1 ? csv_split(ln.buf, f, 5) : -1;
-		if (n >= 2 && n <= 5 && ranges_addr(f[0]) && ranges_addr(f[1]) && k->row(cp, f, n) == 0) {
+		if (n >= 2 && n <= 5 && name_is_ip(f[0]) && name_is_ip(f[1]) && k->row(cp, f, n) == 0) {
 			rf->rows++;
 			continue;
 		}
