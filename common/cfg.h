@@ -80,7 +80,7 @@ struct cfg_schedule {
 	int64_t lease_ms;
 	int64_t seed_watch_ms;
 	int64_t partition_span_ms;
-	int64_t retention_ms;
+	int64_t raw_retention_ms;
 	int64_t feed_lock_stale_ms;	/* a refresh lock held longer is reported */
 };
 

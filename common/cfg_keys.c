@@ -155,8 +155,9 @@ static const struct cfg_field schedule_fields[] = {
 	    "how long seed-list domains are tracked after import"),
 	DUR(struct cfg_schedule, partition_span_ms, "partition_span", 60000, 366 * DAY_MS, "1d",
 	    "time span of one observation partition"),
-	WATCH(struct cfg_schedule, retention_ms, "retention", 36500 * DAY_MS, "forever",
-	    "drop observation partitions older than this"),
+	WATCH(struct cfg_schedule, raw_retention_ms, "raw_retention", 36500 * DAY_MS, "7d",
+	    "raw lookups (v_responses, v_answers) are dropped, a partition at a time, once older "
+	    "than this; the rollup (v_history, v_runs, scoring) keeps what they held for ever"),
 	DUR(struct cfg_schedule, feed_lock_stale_ms, "feed_lock_stale", 0, 365 * DAY_MS, "1h",
 	    "feed refresh exits 1 naming the holder when the refresh lock is held longer"),
 	END

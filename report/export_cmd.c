@@ -1,6 +1,7 @@
 /*
  * export_cmd — "export FORMAT": the rows come from SQL (v_verdicts; the
- * STIX bundle from fw_stix_bundle(), RPZ serials from fw_next_serial());
+ * STIX bundle from fw_stix_bundle(), RPZ serials from fw_next_serial(),
+ * Passive DNS lines from fw_pdns_lines());
  * this file picks the format, filters labels and writes the text. Every
  * option that reaches the output is checked here first (labels, zone
  * name, TTL, policy); the RPZ is staged in memory and loaded with ldns
@@ -97,6 +98,22 @@ export_jsonl(FILE *out, struct store *st, const struct export_opts *o, char *err
 }
 
 static int
+export_pdns_line(const struct store_res *row, void *arg)
+{
+	return fprintf(arg, "%s\n", store_res_value(row, 0, 0)) < 0 ? -1 : 0;
+}
+
+/* Row by row: the history of 10^5 domains does not fit a result in memory. */
+static int
+export_pdns(FILE *out, struct store *st, const struct export_opts *o, char *err, size_t errlen)
+{
+	const char *p[1] = { o->labels };
+
+	return store_each(st, "SELECT fw_pdns_lines(string_to_array($1, ','))", 1, p,
+	    export_pdns_line, out, err, errlen);
+}
+
+static int
 export_stix(FILE *out, struct store *st, const struct export_opts *o, char *err, size_t errlen)
 {
 	return export_lines(out, st, "SELECT jsonb_pretty(fw_stix_bundle(string_to_array($1, ',')))",
@@ -164,6 +181,7 @@ static const struct export_format {
 	{ "jsonl", NULL, export_jsonl },
 	{ "stix", EXPORT_FLUX, export_stix },
 	{ "rpz", EXPORT_FLUX, export_rpz },
+	{ "pdns", NULL, export_pdns },
 };
 
 static const struct export_format *
@@ -261,7 +279,7 @@ export_run(struct cli *cli, int argc, char **argv)
 	if ((rc = export_options(argc, argv, &o, &out_path)) != CLI_OK)
 		return rc;
 	if (optind + 1 != argc || (job.f = export_format_find(argv[optind])) == NULL)
-		return cli_usage_error(&export_cmd_export, "the format is csv, jsonl, stix or rpz");
+		return cli_usage_error(&export_cmd_export, "the format is csv, jsonl, stix, rpz or pdns");
 	if (o.labels == NULL)
 		o.labels = job.f->default_labels;
 	snprintf(what, sizeof(what), "export %s", job.f->name);
@@ -269,7 +287,7 @@ export_run(struct cli *cli, int argc, char **argv)
 }
 
 const struct cli_verb export_cmd_export = {
-	"export", export_run, "export csv|jsonl|stix|rpz [--label L[,L...]] [--out FILE] "
+	"export", export_run, "export csv|jsonl|stix|rpz|pdns [--label L[,L...]] [--out FILE] "
 	"[--policy P] [--zone NAME] [--ttl SECONDS]",
 	"Write the latest verdict of each domain. csv: domain,label,score,reason,...\n"
 	"with a header; jsonl: one JSON object per line (features and thresholds\n"
@@ -279,8 +297,10 @@ const struct cli_verb export_cmd_export = {
 	"subdomains, --policy nxdomain (default), nodata, drop or cname:SINKHOLE,\n"
 	"--zone its name (rpz.fluxwatch), --ttl its TTL (300; 1 s to 2147483647 s);\n"
 	"names follow the seed-list rules, and a zone that does not load (ldns) is\n"
-	"never written. --label keeps those labels (stix and rpz:\n"
-	"single_flux,double_flux; csv and jsonl: all).\n"
+	"never written; pdns: the history of every name asked as Passive DNS Common\n"
+	"Output Format JSON lines (rrname, rrtype, rdata, time_first, time_last in\n"
+	"epoch seconds, count; vantages merged). --label keeps those labels (stix\n"
+	"and rpz: single_flux,double_flux; csv, jsonl and pdns: all).\n"
 	"--out FILE replaces FILE atomically once the export is complete.",
 	NULL, "l:o:p:z:t:", export_opts_table
 };

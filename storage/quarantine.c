@@ -1,5 +1,6 @@
 /*
- * quarantine — a rejected batch as a psql script of text COPY blocks.
+ * quarantine — a rejected batch as a psql script of text COPY blocks into
+ * the staging tables and the call that stores them (fw_store_batch).
  * Numbers are written as the binary COPY sends them (type numbers as the
  * 16 bits of the wire), so a loaded file holds what the writer would have
  * stored.
@@ -53,14 +54,14 @@ quarantine_key(FILE *fp, const struct obs *o)
 static void
 quarantine_rows(FILE *fp, const struct obs *batch)
 {
-	fputs("COPY responses (" OBS_RESPONSE_COLUMNS ") FROM STDIN;\n", fp);
+	fputs("SELECT fw_stage();\nCOPY stage_responses (" OBS_RESPONSE_COLUMNS ") FROM STDIN;\n", fp);
 	for (const struct obs *o = batch; o != NULL; o = o->next) {
 		quarantine_key(fp, o);
 		fprintf(fp, "%d\t%d\t%d\t%" PRId32 "\t", o->rcode, (int16_t)o->n_rr, o->flags,
 		    o->latency_us);
 		quarantine_field(fp, o->qname, 1);
 	}
-	fputs("\\.\nCOPY answers (" OBS_ANSWER_COLUMNS ") FROM STDIN;\n", fp);
+	fputs("\\.\nCOPY stage_answers (" OBS_ANSWER_COLUMNS ") FROM STDIN;\n", fp);
 	for (const struct obs *o = batch; o != NULL; o = o->next) {
 		for (size_t i = 0; i < o->n_rr; i++) {
 			quarantine_key(fp, o);
@@ -70,7 +71,7 @@ quarantine_rows(FILE *fp, const struct obs *batch)
 			quarantine_field(fp, o->qname, 1);
 		}
 	}
-	fputs("\\.\n", fp);
+	fputs("\\.\nSELECT fw_store_batch();\n", fp);
 }
 
 /* A new file DIR/fluxwatch-quarantine-TIME-PID-N.sql, never an existing one or a link. */

@@ -3,7 +3,8 @@
  *
  * The queue is a singly linked list of obs under one mutex; the thread
  * moves the whole queue into its current batch, writes the batch in one
- * transaction (COPY responses, COPY answers, COMMIT) and frees it only
+ * transaction (COPY into the staging tables, fw_store_batch() packs the
+ * lookups and brings the rollup up to date, COMMIT) and frees it only
  * after the commit. A failed batch is kept and retried after a reconnect,
  * with new observations appended to it, so order and completeness survive
  * an outage.
@@ -84,7 +85,7 @@ writer_key(struct store_copy *cp, const struct obs *o, int nfields)
 static int
 writer_copy_responses(struct store *st, const struct obs *batch, char *err, size_t errlen)
 {
-	struct store_copy *cp = store_copy_begin_binary(st, "COPY responses ("
+	struct store_copy *cp = store_copy_begin_binary(st, "COPY stage_responses ("
 	    OBS_RESPONSE_COLUMNS ") FROM STDIN WITH (FORMAT binary)", err, errlen);
 	int bad = 0;
 
@@ -100,7 +101,7 @@ writer_copy_responses(struct store *st, const struct obs *batch, char *err, size
 static int
 writer_copy_answers(struct store *st, const struct obs *batch, char *err, size_t errlen)
 {
-	struct store_copy *cp = store_copy_begin_binary(st, "COPY answers ("
+	struct store_copy *cp = store_copy_begin_binary(st, "COPY stage_answers ("
 	    OBS_ANSWER_COLUMNS ") FROM STDIN WITH (FORMAT binary)", err, errlen);
 	int bad = 0;
 
@@ -129,8 +130,10 @@ writer_write(struct store_writer *w, enum store_fault *fault, char *err, size_t 
 		*fault = store_fault(w->st);
 		return -1;
 	}
-	if (writer_copy_responses(w->st, w->batch, err, errlen) != 0 ||
+	if (store_exec(w->st, "SELECT fw_stage()", 0, NULL, err, errlen) != 0 ||
+	    writer_copy_responses(w->st, w->batch, err, errlen) != 0 ||
 	    writer_copy_answers(w->st, w->batch, err, errlen) != 0 ||
+	    store_exec(w->st, "SELECT fw_store_batch()", 0, NULL, err, errlen) != 0 ||
 	    store_exec(w->st, "COMMIT", 0, NULL, err, errlen) != 0) {
 		*fault = store_fault(w->st);	/* before the ROLLBACK speaks */
 		store_exec(w->st, "ROLLBACK", 0, NULL, msg, sizeof(msg));
@@ -149,8 +152,8 @@ writer_maintain(struct store_writer *w, char *err, size_t errlen)
 	snprintf(span, sizeof(span), "%lld milliseconds", (long long)w->cfg.partition_span_ms);
 	if (store_exec(w->st, "SELECT fw_partitions_ensure($1::interval)", 1, p, err, errlen) != 0)
 		return -1;
-	if (w->cfg.retention_ms != CFG_FOREVER) {
-		snprintf(keep, sizeof(keep), "%lld milliseconds", (long long)w->cfg.retention_ms);
+	if (w->cfg.raw_retention_ms != CFG_FOREVER) {
+		snprintf(keep, sizeof(keep), "%lld milliseconds", (long long)w->cfg.raw_retention_ms);
 		p[0] = keep;
 		if (store_exec(w->st, "SELECT fw_partitions_drop_before(now() - $1::interval)",
 		    1, p, err, errlen) != 0)

@@ -49,7 +49,7 @@ struct store {
 
 struct store_copy {
 	struct store *st;
-	int answers;			/* COPY answers, else COPY responses */
+	int answers;			/* COPY stage_answers, else stage_responses */
 	int rows, fields, nfields;
 	int failed;
 };
@@ -237,6 +237,10 @@ __wrap_store_exec(struct store *st, const char *sql, int nparams, const char *co
 		}
 		st->in_tx = 0;
 		db.n_staged = db.answers_staged = 0;
+	} else if (strcmp(sql, "SELECT fw_stage()") == 0 ||
+	    strcmp(sql, "SELECT fw_store_batch()") == 0) {
+		if (!st->in_tx)
+			db.anomalies++;
 	} else if (strncmp(sql, "SELECT fw_partitions_", 21) == 0) {
 		if (nparams != 1 || strstr(params[0], " milliseconds") == NULL)
 			db.anomalies++;
@@ -265,7 +269,7 @@ __wrap_store_copy_begin_binary(struct store *st, const char *sql, char *err, siz
 		if ((cp = calloc(1, sizeof(*cp))) != NULL)
 			cp->st = st;
 		if (cp != NULL)
-			cp->answers = strncmp(sql, "COPY answers (", 14) == 0;
+			cp->answers = strncmp(sql, "COPY stage_answers (", 20) == 0;
 	}
 	pthread_mutex_unlock(&mu);
 	return cp;
@@ -917,9 +921,9 @@ test_quarantine(void **state)
 	quarantined_file(qdir, text, sizeof(text));
 	assert_non_null(strstr(text, "\n-- reason: SQLSTATE 22021: fake: invalid byte sequence "
 	    "CONTEXT: COPY\n"));		/* one line */
-	assert_int_equal(block_rows(text, "COPY responses (" OBS_RESPONSE_COLUMNS ") FROM STDIN;\n"),
+	assert_int_equal(block_rows(text, "COPY stage_responses (" OBS_RESPONSE_COLUMNS ") FROM STDIN;\n"),
 	    3);
-	assert_int_equal(block_rows(text, "COPY answers (" OBS_ANSWER_COLUMNS ") FROM STDIN;\n"), 6);
+	assert_int_equal(block_rows(text, "COPY stage_answers (" OBS_ANSWER_COLUMNS ") FROM STDIN;\n"), 6);
 	assert_non_null(strstr(text, "\n1\t2023-11-14 22:13:20.000001+00\t1\t1\t0\t2\t0\t1000\t\\N\n"));
 	assert_non_null(strstr(text, "\t192.0.2.2\t\\N\twww.d2.example\n"));
 	assert_non_null(strstr(text, "\t\\N\tt3.example\t\\N\n"));
@@ -982,7 +986,7 @@ test_partition_upkeep(void **state)
 	assert_true(db_get(&db.upkeep) >= 1);
 	assert_int_equal(db_get(&db.drops), 0);		/* kept forever: nothing dropped */
 	stop_expect(w, 0, 1, 0);
-	cfg.retention_ms = 86400000;
+	cfg.raw_retention_ms = 86400000;
 	assert_non_null(w = store_writer_start(&cfg, err, sizeof(err)));
 	WAIT_UNTIL(db_get(&db.drops) >= 1);
 	stop_expect(w, 0, 0, 0);

@@ -1,6 +1,6 @@
--- Time partitions of responses and answers (tables: sql/002_observations.sql).
+-- Time partitions of the packed lookups (table visits: sql/010_history.sql).
 
--- Create the partitions of both tables covering [now - span, now + ahead * span],
+-- Create the partitions of visits covering [now - span, now + ahead * span],
 -- aligned on multiples of span since the epoch. Returns how many were created.
 -- Serialised by a transaction-level advisory lock, so two crawlers starting
 -- together do not race between the to_regclass() check and CREATE TABLE.
@@ -17,7 +17,7 @@ BEGIN
     FOR i IN 0 .. ahead + 1 LOOP
         lo := to_timestamp(first + i * s);
         hi := to_timestamp(first + (i + 1) * s);
-        FOREACH t IN ARRAY ARRAY['responses', 'answers'] LOOP
+        FOREACH t IN ARRAY ARRAY['visits'] LOOP
             name := t || '_p' || to_char(lo AT TIME ZONE 'UTC', 'YYYYMMDD"t"HH24MISS');
             CONTINUE WHEN to_regclass(name) IS NOT NULL;
             BEGIN
@@ -46,7 +46,7 @@ DECLARE r record; dropped integer := 0;
 BEGIN
     FOR r IN SELECT c.oid::regclass AS part, pg_get_expr(c.relpartbound, c.oid) AS bound
              FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-             WHERE i.inhparent IN ('responses'::regclass, 'answers'::regclass)
+             WHERE i.inhparent = 'visits'::regclass
     LOOP
         CONTINUE WHEN r.bound = 'DEFAULT';
         IF substring(r.bound FROM 'TO \(''([^'']*)''\)')::timestamptz <= cutoff THEN
@@ -57,7 +57,7 @@ BEGIN
     RETURN dropped;
 END $$;
 COMMENT ON FUNCTION fw_partitions_drop_before(timestamptz) IS
-    'Retention: drop observation partitions entirely older than the cutoff.';
+    'Raw retention: drop partitions of visits entirely older than the cutoff (the rollup stays).';
 
 -- Keep the planner informed about the observation tables. Autovacuum never
 -- analyses a partitioned parent, and a partition just filled has no
@@ -72,7 +72,7 @@ CREATE OR REPLACE FUNCTION fw_analyze_observations() RETURNS SETOF regclass
     LANGUAGE plpgsql AS $$
 DECLARE parent regclass; r record; now_rows double precision; was double precision;
 BEGIN
-    FOREACH parent IN ARRAY ARRAY['responses'::regclass, 'answers'::regclass] LOOP
+    FOREACH parent IN ARRAY ARRAY['visits'::regclass] LOOP
         SELECT coalesce(sum(s.n_live_tup), 0) INTO now_rows
         FROM pg_inherits i JOIN pg_stat_user_tables s ON s.relid = i.inhrelid
         WHERE i.inhparent = parent;

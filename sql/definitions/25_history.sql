@@ -1,0 +1,310 @@
+-- History as change (tables: sql/010_history.sql): the writer's batch
+-- (fw_stage, fw_store_batch), the packed lookups and their reading
+-- (fw_unpack, views responses and answers), the conversion of the old
+-- row-per-lookup tables (fw_history_upgrade).
+--
+-- A packed row (visits.packed): a header of ten 4-bit numbers (5 octets:
+-- the format, 1, then the width in octets of each of the nine fields),
+-- then the fields column by column (every response's first field, then
+-- every response's second ...: repeating values sit together, which is
+-- what TOAST compression finds), each value big-endian in its field's
+-- width, the width being what the row's largest value needs (0 when every
+-- value is 0). Fields: microseconds since the row's observed_at, latency
+-- in microseconds*, vantage id, qtype (16 bits as on the wire), rcode*,
+-- flags*, answer set id (0: no record), qname id (0: the tracked domain),
+-- the smallest TTL of the response's records*. * zigzag-coded (0, -1, 1,
+-- -2 ... as 0, 1, 2, 3 ...), so a negative value costs no more octets.
+
+CREATE OR REPLACE FUNCTION fw_zigzag(v bigint) RETURNS bigint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN v >= 0 THEN 2 * v ELSE -2 * v - 1 END $$;
+
+CREATE OR REPLACE FUNCTION fw_unzigzag(z bigint) RETURNS bigint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN z % 2 = 0 THEN z / 2 ELSE -(z + 1) / 2 END $$;
+
+-- Octets the non-negative V needs (0 for 0).
+CREATE OR REPLACE FUNCTION fw_width(v bigint) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT octet_length(ltrim(int8send(v), '\x00'::bytea)) $$;
+
+-- V big-endian in W octets.
+CREATE OR REPLACE FUNCTION fw_bytes(v bigint, w integer) RETURNS bytea
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT substring(int8send(v) FROM 9 - w) $$;
+
+-- The W-octet big-endian number at offset O of B.
+CREATE OR REPLACE FUNCTION fw_uint(b bytea, o integer, w integer) RETURNS bigint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE w WHEN 0 THEN 0::bigint
+        WHEN 1 THEN get_byte(b, o)::bigint
+        WHEN 2 THEN (get_byte(b, o) * 256 + get_byte(b, o + 1))::bigint
+        WHEN 3 THEN (get_byte(b, o) * 65536 + get_byte(b, o + 1) * 256 + get_byte(b, o + 2))::bigint
+        ELSE ('x' || lpad(encode(substring(b FROM o + 1 FOR w), 'hex'), 16, '0'))::bit(64)::bigint
+        END $$;
+
+-- The K-th 4-bit number of B's header.
+CREATE OR REPLACE FUNCTION fw_nibble(b bytea, k integer) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT (get_byte(b, k / 2) >> (4 - 4 * (k % 2))) & 15 $$;
+
+COMMENT ON FUNCTION fw_uint(bytea, integer, integer) IS
+    'The W-octet big-endian unsigned number at offset O of B (packed lookups).';
+
+-- One row per response of a packed row AT, B: field k of response i is at
+-- 5 + n * (widths of the fields before k) + i * (width of k).
+CREATE OR REPLACE FUNCTION fw_unpack(at timestamptz, b bytea)
+RETURNS TABLE (observed_at timestamptz, vantage_id smallint, qtype smallint, rcode smallint,
+               flags smallint, latency_us integer, set_id integer, qname_id integer, ttl integer)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT at + fw_uint(b, 5 + i * w1, w1) * interval '1 microsecond',
+       fw_uint(b, 5 + n * (w1 + w2) + i * w3, w3)::smallint,
+       ((fw_uint(b, 5 + n * (w1 + w2 + w3) + i * w4, w4) + 32768) % 65536 - 32768)::smallint,
+       fw_unzigzag(fw_uint(b, 5 + n * (w1 + w2 + w3 + w4) + i * w5, w5))::smallint,
+       fw_unzigzag(fw_uint(b, 5 + n * (w1 + w2 + w3 + w4 + w5) + i * w6, w6))::smallint,
+       fw_unzigzag(fw_uint(b, 5 + n * w1 + i * w2, w2))::integer,
+       fw_uint(b, 5 + n * (w1 + w2 + w3 + w4 + w5 + w6) + i * w7, w7)::integer,
+       fw_uint(b, 5 + n * (w1 + w2 + w3 + w4 + w5 + w6 + w7) + i * w8, w8)::integer,
+       fw_unzigzag(fw_uint(b, 5 + n * (w1 + w2 + w3 + w4 + w5 + w6 + w7 + w8) + i * w9, w9))::integer
+FROM (SELECT fw_nibble(b, 1) AS w1, fw_nibble(b, 2) AS w2, fw_nibble(b, 3) AS w3,
+             fw_nibble(b, 4) AS w4, fw_nibble(b, 5) AS w5, fw_nibble(b, 6) AS w6,
+             fw_nibble(b, 7) AS w7, fw_nibble(b, 8) AS w8, fw_nibble(b, 9) AS w9) h
+CROSS JOIN LATERAL (SELECT (octet_length(b) - 5) /
+                           greatest(w1 + w2 + w3 + w4 + w5 + w6 + w7 + w8 + w9, 1) AS n) c
+CROSS JOIN LATERAL generate_series(0, n - 1) i
+$$;
+COMMENT ON FUNCTION fw_unpack(timestamptz, bytea) IS
+    'The responses of one packed row of visits (format: sql/definitions/25_history.sql).';
+
+-- The writer's staging tables: per session, emptied at each commit. A
+-- batch is COPYed into stage_responses and stage_answers (the columns of
+-- storage/obs.h), then fw_store_batch() stores it.
+CREATE OR REPLACE FUNCTION fw_stage() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF to_regclass('pg_temp.stage_keyed') IS NOT NULL THEN
+        RETURN;
+    END IF;
+    CREATE TEMP TABLE stage_responses (
+        domain_id bigint NOT NULL, observed_at timestamptz NOT NULL, vantage_id smallint NOT NULL,
+        qtype smallint NOT NULL, rcode smallint NOT NULL, answer_count smallint NOT NULL,
+        flags smallint NOT NULL, latency_us integer NOT NULL, qname text) ON COMMIT DELETE ROWS;
+    CREATE TEMP TABLE stage_answers (
+        domain_id bigint NOT NULL, observed_at timestamptz NOT NULL, vantage_id smallint NOT NULL,
+        qtype smallint NOT NULL, rrtype smallint NOT NULL, ttl integer NOT NULL, addr inet,
+        target text, qname text) ON COMMIT DELETE ROWS;
+    CREATE TEMP TABLE stage_keyed (
+        domain_id bigint, observed_at timestamptz, vantage_id smallint, qtype smallint,
+        qname_id integer, rcode smallint, flags smallint, latency_us integer, ttl integer,
+        set_id integer, digest uuid, rrtypes smallint[], ttl_deltas integer[], addrs inet[],
+        targets text[]) ON COMMIT DELETE ROWS;
+END $$;
+COMMENT ON FUNCTION fw_stage() IS
+    'Create this session''s staging tables for a batch of observations (see fw_store_batch).';
+
+-- Each staged response with its name and answer set ids, the sets and
+-- names new to the database added first.
+CREATE OR REPLACE FUNCTION fw_stage_key() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO qnames (name)
+    SELECT DISTINCT r.qname FROM stage_responses r
+    WHERE r.qname IS NOT NULL AND NOT EXISTS (SELECT 1 FROM qnames q WHERE q.name = r.qname)
+    ORDER BY 1 ON CONFLICT (name) DO NOTHING;
+    INSERT INTO stage_keyed
+    SELECT r.domain_id, r.observed_at, r.vantage_id, r.qtype, coalesce(q.id, 0), r.rcode, r.flags,
+           r.latency_us, coalesce(s.ttl, 0), CASE WHEN s.rrtypes IS NULL THEN 0 END,
+           md5(row(s.rrtypes, s.ttl_deltas, s.addrs, s.targets)::text)::uuid,
+           s.rrtypes, s.ttl_deltas, s.addrs, s.targets
+    FROM stage_responses r
+    LEFT JOIN qnames q ON q.name = r.qname
+    LEFT JOIN (
+        SELECT x.domain_id, x.observed_at, x.vantage_id, x.qtype, x.qn, min(x.ttl) AS ttl,
+               array_agg(x.rrtype ORDER BY x.rrtype, x.addr, x.target, x.d) AS rrtypes,
+               array_agg(x.d ORDER BY x.rrtype, x.addr, x.target, x.d) AS ttl_deltas,
+               array_agg(x.addr ORDER BY x.rrtype, x.addr, x.target, x.d) AS addrs,
+               array_agg(x.target ORDER BY x.rrtype, x.addr, x.target, x.d) AS targets
+        FROM (SELECT a.*, coalesce(a.qname, '') AS qn, a.ttl - min(a.ttl) OVER w AS d
+              FROM stage_answers a
+              WINDOW w AS (PARTITION BY a.domain_id, a.observed_at, a.vantage_id, a.qtype,
+                           coalesce(a.qname, ''))) x
+        GROUP BY 1, 2, 3, 4, 5) s
+      ON s.domain_id = r.domain_id AND s.observed_at = r.observed_at
+     AND s.vantage_id = r.vantage_id AND s.qtype = r.qtype AND s.qn = coalesce(r.qname, '');
+    INSERT INTO answer_sets (digest, rrtypes, ttl_deltas, addrs, targets)
+    SELECT DISTINCT ON (k.digest) k.digest, k.rrtypes, k.ttl_deltas, k.addrs, k.targets
+    FROM stage_keyed k
+    WHERE k.set_id IS NULL AND NOT EXISTS (SELECT 1 FROM answer_sets s WHERE s.digest = k.digest)
+    ORDER BY k.digest ON CONFLICT (digest) DO NOTHING;
+    UPDATE stage_keyed k SET set_id = s.id FROM answer_sets s
+    WHERE k.set_id IS NULL AND s.digest = k.digest;
+END $$;
+
+-- The staged responses packed, one row per domain.
+CREATE OR REPLACE FUNCTION fw_stage_pack() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+WITH k AS (
+    SELECT k.domain_id, k.observed_at, k.vantage_id, k.qname_id, k.set_id,
+           (k.qtype::integer + 65536) % 65536 AS qt,
+           fw_zigzag(k.latency_us) AS zl, fw_zigzag(k.rcode) AS zr, fw_zigzag(k.flags) AS zf,
+           fw_zigzag(k.ttl) AS zt,
+           (extract(epoch FROM k.observed_at - min(k.observed_at) OVER (PARTITION BY k.domain_id))
+            * 1000000)::bigint AS off
+    FROM stage_keyed k
+), w AS (
+    SELECT domain_id, min(observed_at) AS at,
+           ARRAY[fw_width(max(off)), fw_width(max(zl)), fw_width(max(vantage_id)), fw_width(max(qt)),
+                 fw_width(max(zr)), fw_width(max(zf)), fw_width(max(set_id)),
+                 fw_width(max(qname_id)), fw_width(max(zt))] AS w
+    FROM k GROUP BY domain_id
+)
+INSERT INTO visits (domain_id, observed_at, packed)
+SELECT w.domain_id, w.at,
+       decode('1' || array_to_string(w.w, ''), 'hex') ||
+       string_agg(fw_bytes(k.off, w.w[1]), ''::bytea ORDER BY k.observed_at, k.vantage_id, k.qt, k.qname_id) ||
+       string_agg(fw_bytes(k.zl, w.w[2]), ''::bytea ORDER BY k.observed_at, k.vantage_id, k.qt, k.qname_id) ||
+       string_agg(fw_bytes(k.vantage_id, w.w[3]), ''::bytea ORDER BY k.observed_at, k.vantage_id, k.qt, k.qname_id) ||
+       string_agg(fw_bytes(k.qt, w.w[4]), ''::bytea ORDER BY k.observed_at, k.vantage_id, k.qt, k.qname_id) ||
+       string_agg(fw_bytes(k.zr, w.w[5]), ''::bytea ORDER BY k.observed_at, k.vantage_id, k.qt, k.qname_id) ||
+       string_agg(fw_bytes(k.zf, w.w[6]), ''::bytea ORDER BY k.observed_at, k.vantage_id, k.qt, k.qname_id) ||
+       string_agg(fw_bytes(k.set_id, w.w[7]), ''::bytea ORDER BY k.observed_at, k.vantage_id, k.qt, k.qname_id) ||
+       string_agg(fw_bytes(k.qname_id, w.w[8]), ''::bytea ORDER BY k.observed_at, k.vantage_id, k.qt, k.qname_id) ||
+       string_agg(fw_bytes(k.zt, w.w[9]), ''::bytea ORDER BY k.observed_at, k.vantage_id, k.qt, k.qname_id)
+FROM k JOIN w USING (domain_id)
+GROUP BY w.domain_id, w.at, w.w;
+END $$;
+
+-- The rollup: each staged record counted into history, each staged
+-- response into its run (a lookup with the same outcome and answer set
+-- as its run's last one extends it; else it begins a new run).
+CREATE OR REPLACE FUNCTION fw_stage_rollup() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO history AS h (domain_id, qname_id, vantage_id, rrtype, rdata, addr, time_first,
+                              time_last, count, ttl_min, ttl_max)
+    SELECT a.domain_id, coalesce(q.id, 0), a.vantage_id, a.rrtype,
+           coalesce(host(a.addr), a.target, ''), a.addr, min(a.observed_at), max(a.observed_at),
+           count(*), min(a.ttl), max(a.ttl)
+    FROM stage_answers a LEFT JOIN qnames q ON q.name = a.qname
+    GROUP BY 1, 2, 3, 4, 5, 6
+    ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT (domain_id, qname_id, vantage_id, rrtype, rdata) DO UPDATE
+    SET time_first = least(h.time_first, excluded.time_first),
+        time_last = greatest(h.time_last, excluded.time_last),
+        count = h.count + excluded.count,
+        ttl_min = least(h.ttl_min, excluded.ttl_min), ttl_max = greatest(h.ttl_max, excluded.ttl_max);
+
+    WITH isl AS (
+        SELECT x.*, sum(x.brk::integer) OVER (PARTITION BY x.domain_id, x.vantage_id, x.qname_id,
+                                              x.qtype ORDER BY x.observed_at) AS island
+        FROM (SELECT k.*, (k.rcode, k.set_id) IS DISTINCT FROM lag((k.rcode, k.set_id)) OVER (
+                  PARTITION BY k.domain_id, k.vantage_id, k.qname_id, k.qtype
+                  ORDER BY k.observed_at) AS brk
+              FROM stage_keyed k) x
+    ), g AS (
+        SELECT domain_id, vantage_id, qname_id, qtype, island, rcode, set_id,
+               min(observed_at) AS t0, max(observed_at) AS t1, count(*) AS c,
+               min(ttl) AS ttl_min, max(ttl) AS ttl_max
+        FROM isl GROUP BY 1, 2, 3, 4, 5, 6, 7
+    ), ext AS (
+        UPDATE runs u SET time_last = g.t1, count = u.count + g.c,
+                          ttl_min = least(u.ttl_min, g.ttl_min), ttl_max = greatest(u.ttl_max, g.ttl_max)
+        FROM g CROSS JOIN LATERAL (
+            SELECT r.time_first, r.time_last, r.rcode, r.set_id FROM runs r
+            WHERE r.domain_id = g.domain_id AND r.vantage_id = g.vantage_id
+              AND r.qname_id = g.qname_id AND r.qtype = g.qtype
+            ORDER BY r.time_first DESC LIMIT 1) head
+        WHERE g.island = 1 AND head.rcode = g.rcode AND head.set_id = g.set_id
+          AND head.time_last <= g.t0
+          AND u.domain_id = g.domain_id AND u.vantage_id = g.vantage_id
+          AND u.qname_id = g.qname_id AND u.qtype = g.qtype AND u.time_first = head.time_first
+        RETURNING u.domain_id, u.vantage_id, u.qname_id, u.qtype
+    )
+    INSERT INTO runs (domain_id, vantage_id, qname_id, qtype, time_first, time_last, count, rcode,
+                      set_id, ttl_min, ttl_max)
+    SELECT g.domain_id, g.vantage_id, g.qname_id, g.qtype, g.t0, g.t1, g.c, g.rcode, g.set_id,
+           g.ttl_min, g.ttl_max
+    FROM g
+    WHERE g.island > 1 OR NOT EXISTS (
+        SELECT 1 FROM ext e WHERE e.domain_id = g.domain_id AND e.vantage_id = g.vantage_id
+                              AND e.qname_id = g.qname_id AND e.qtype = g.qtype)
+    ORDER BY 1, 2, 3, 4, 5;
+END $$;
+
+-- Store the staged batch: packed lookups and the rollup, in the caller's
+-- transaction. Returns the responses stored.
+CREATE OR REPLACE FUNCTION fw_store_batch() RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE n bigint;
+BEGIN
+    TRUNCATE stage_keyed;
+    PERFORM fw_stage_key();
+    PERFORM fw_stage_pack();
+    PERFORM fw_stage_rollup();
+    SELECT count(*) INTO n FROM stage_keyed;
+    TRUNCATE stage_responses, stage_answers, stage_keyed;
+    RETURN n;
+END $$;
+COMMENT ON FUNCTION fw_store_batch() IS
+    'Store the batch staged in stage_responses and stage_answers (fw_stage): packed into visits, '
+    'answer sets added once, history and runs brought up to date; the staging tables emptied.';
+
+-- One row per lookup and per answer record, as the row-per-lookup tables
+-- had them: what the researchers' views (v_responses, v_answers) and
+-- fluxwatch's own queries read.
+CREATE OR REPLACE VIEW responses AS
+SELECT v.domain_id, u.observed_at, u.vantage_id, u.qtype, u.rcode,
+       coalesce(cardinality(s.rrtypes), 0)::smallint AS answer_count, u.flags, u.latency_us,
+       q.name AS qname, u.set_id, u.qname_id, u.ttl
+FROM visits v
+CROSS JOIN LATERAL fw_unpack(v.observed_at, v.packed) u
+LEFT JOIN answer_sets s ON s.id = u.set_id
+LEFT JOIN qnames q ON q.id = u.qname_id;
+COMMENT ON VIEW responses IS
+    'Every stored lookup within schedule.raw_retention, one row each, unpacked from visits '
+    '(ids; v_responses names them).';
+
+CREATE OR REPLACE VIEW answers AS
+SELECT v.domain_id, u.observed_at, u.vantage_id, u.qtype, r.rrtype,
+       (u.ttl + r.d)::integer AS ttl, r.addr, r.target, q.name AS qname
+FROM visits v
+CROSS JOIN LATERAL fw_unpack(v.observed_at, v.packed) u
+JOIN answer_sets s ON s.id = u.set_id
+CROSS JOIN LATERAL unnest(s.rrtypes, s.ttl_deltas, s.addrs, s.targets) AS r(rrtype, d, addr, target)
+LEFT JOIN qnames q ON q.id = u.qname_id;
+COMMENT ON VIEW answers IS
+    'Every answer record of every stored lookup within schedule.raw_retention (ids; v_answers '
+    'names them).';
+
+-- The old tables (renamed by sql/010_history.sql), converted partition by
+-- partition into visits partitions of the same range, then dropped.
+CREATE OR REPLACE FUNCTION fw_history_upgrade() RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE r record; n bigint := 0;
+BEGIN
+    IF to_regclass('responses_v9') IS NULL THEN
+        RETURN 0;
+    END IF;
+    PERFORM fw_stage();
+    FOR r IN SELECT c.oid::regclass AS part, pg_get_expr(c.relpartbound, c.oid) AS bound,
+                    'visits' || substring(c.relname FROM '_p.*$') AS name
+             FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+             WHERE i.inhparent = 'responses_v9'::regclass
+    LOOP
+        IF r.bound <> 'DEFAULT' AND to_regclass(r.name) IS NULL THEN
+            EXECUTE format('CREATE TABLE %I PARTITION OF visits %s', r.name, r.bound);
+        END IF;
+        EXECUTE format('INSERT INTO stage_responses SELECT domain_id, observed_at, vantage_id, '
+                       'qtype, rcode, answer_count, flags, latency_us, qname FROM %s', r.part);
+        INSERT INTO stage_answers
+        SELECT a.domain_id, a.observed_at, a.vantage_id, a.qtype, a.rrtype, a.ttl, a.addr,
+               a.target, a.qname
+        FROM answers_v9 a
+        WHERE a.observed_at BETWEEN (SELECT min(s.observed_at) FROM stage_responses s)
+                                AND (SELECT max(s.observed_at) FROM stage_responses s)
+          AND EXISTS (SELECT 1 FROM stage_responses s WHERE s.domain_id = a.domain_id
+                        AND s.observed_at = a.observed_at);
+        n := n + fw_store_batch();
+    END LOOP;
+    DROP TABLE responses_v9, answers_v9;
+    RETURN n;
+END $$;
+COMMENT ON FUNCTION fw_history_upgrade() IS
+    'db init: convert the row-per-lookup tables of schema 9 into visits and the rollup, then '
+    'drop them (nothing to do once done).';
+SELECT fw_history_upgrade();
