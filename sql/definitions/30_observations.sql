@@ -88,20 +88,3 @@ COMMENT ON VIEW v_runs IS
     'Runs of identical answers, kept for ever: per domain (or name server), vantage and type, '
     'from time_first to time_last every lookup (lookups of them) had the same outcome and the '
     'same records (rdata). A new run is a change: count them for how often answers changed.';
-
--- The history as Passive DNS COF JSON lines, one per name, type and data
--- (vantages merged), of the domains whose latest verdict has one of
--- LABELS (NULL: every tracked domain).
-CREATE OR REPLACE FUNCTION fw_pdns_lines(labels text[]) RETURNS SETOF text
-LANGUAGE sql STABLE AS $$
-SELECT json_build_object('rrname', h.rrname, 'rrtype', h.rrtype, 'rdata', h.rdata,
-                         'time_first', extract(epoch FROM min(h.time_first))::bigint,
-                         'time_last', extract(epoch FROM max(h.time_last))::bigint,
-                         'count', sum(h.count))::text
-FROM v_history h
-WHERE labels IS NULL OR h.tracked_domain IN (SELECT v.domain FROM v_verdicts v
-                                             WHERE v.label = ANY (labels))
-GROUP BY h.rrname, h.rrtype, h.rdata
-ORDER BY h.rrname, h.rrtype, h.rdata $$;
-COMMENT ON FUNCTION fw_pdns_lines(text[]) IS
-    '"export pdns": the history as Passive DNS Common Output Format JSON lines (epoch seconds).';

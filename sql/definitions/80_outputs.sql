@@ -1,7 +1,8 @@
 -- What researchers and defenders read: each address a domain used, a
 -- per-domain timeline for plots, and what the exports need: increasing RPZ
 -- serials (table export_serials: sql/005_outputs.sql), stable STIX
--- identifiers, STIX timestamps and the STIX bundle itself.
+-- identifiers, STIX timestamps and the STIX bundle itself, and the
+-- history as Passive DNS lines.
 
 CREATE OR REPLACE VIEW v_domain_ips AS
 SELECT d.name AS domain, a.addr, fw_asn(a.addr) AS asn, fw_asn_org(a.addr) AS as_org,
@@ -114,3 +115,20 @@ SELECT jsonb_build_object('type', 'bundle', 'id', 'bundle--' || gen_random_uuid(
 $$;
 COMMENT ON FUNCTION fw_stix_bundle(text[]) IS
     'A STIX 2.1 bundle with one indicator per domain whose latest verdict has one of the labels.';
+
+-- The history as Passive DNS COF JSON lines, one per name, type and data
+-- (vantages merged), of the domains whose latest verdict has one of
+-- LABELS (NULL: every tracked domain).
+CREATE OR REPLACE FUNCTION fw_pdns_lines(labels text[]) RETURNS SETOF text
+LANGUAGE sql STABLE AS $$
+SELECT json_build_object('rrname', h.rrname, 'rrtype', h.rrtype, 'rdata', h.rdata,
+                         'time_first', extract(epoch FROM min(h.time_first))::bigint,
+                         'time_last', extract(epoch FROM max(h.time_last))::bigint,
+                         'count', sum(h.count))::text
+FROM v_history h
+WHERE labels IS NULL OR h.tracked_domain IN (SELECT v.domain FROM v_verdicts v
+                                             WHERE v.label = ANY (labels))
+GROUP BY h.rrname, h.rrtype, h.rdata
+ORDER BY h.rrname, h.rrtype, h.rdata $$;
+COMMENT ON FUNCTION fw_pdns_lines(text[]) IS
+    '"export pdns": the history as Passive DNS Common Output Format JSON lines (epoch seconds).';
