@@ -160,6 +160,10 @@ static const struct cfg_field schedule_fields[] = {
 	    "than this; the rollup (v_history, v_runs, scoring) keeps what they held for ever"),
 	DUR(struct cfg_schedule, feed_lock_stale_ms, "feed_lock_stale", 0, 365 * DAY_MS, "1h",
 	    "feed refresh exits 1 naming the holder when the refresh lock is held longer"),
+	INT(struct cfg_schedule, settle_after, 0, 1000, "3",
+	    "back off after this many scoring passes repeat a benign/cdn/unresolved label (0 = never)"),
+	INT(struct cfg_schedule, backoff, 2, 16, "2",
+	    "settled: each visit with unchanged answers multiplies the interval by this"),
 	END
 };
 

@@ -83,6 +83,8 @@ test_defaults(void **state)
 	assert_int_equal(cfg.n_resolvers, 0);
 	assert_int_equal(cfg.schedule.min_interval_ms, 60000);
 	assert_true(cfg.schedule.seed_watch_ms == CFG_FOREVER);
+	assert_int_equal(cfg.schedule.settle_after, 3);
+	assert_int_equal(cfg.schedule.backoff, 2);
 	assert_int_equal(cfg.crawl.batch_rows, 5000);
 	cfg_free(&cfg);
 	assert_int_equal(load("", &cfg), 0);
@@ -130,6 +132,7 @@ test_errors_name_line_and_column(void **state)
 	expect_error("resolvers:\n  - {name: a, address: 127.0.0.1, port: 70000}\n",
 	    "t.yaml:2:41: port: 70000 is out of range 1..65535");
 	expect_error("resolvers:\n  - {name: a}\n", "t.yaml:2:5: missing required key \"address\"");
+	expect_error("schedule:\n  backoff: 1\n", "t.yaml:2:12: backoff: 1 is out of range 2..16");
 	expect_error("schedule:\n  min_interval: soon\n", "t.yaml:2:17: min_interval: \"soon\" is not a duration");
 	expect_error("database: [1, 2]\n", "t.yaml:1:11: database: expected a mapping");
 	expect_error("resolvers: {name: a}\n", "t.yaml:1:12: resolvers: expected a list");
