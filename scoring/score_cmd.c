@@ -132,18 +132,15 @@ score_run(struct cli *cli, int argc, char **argv)
 	/* fresh partitions, and parents autovacuum never analyses, mislead the plan */
 	if (store_exec(st, "SELECT fw_analyze_observations()", 0, NULL, err, sizeof(err)) != 0)
 		log_warnx("score: analysing the observations: %s", err);
-	res = store_query(st,
-	    "INSERT INTO verdicts (domain_id, label, score, reason, features, thresholds) "
-	    "SELECT f.domain_id, l.label, l.score, l.reason, f.f, $1::jsonb "
-	    "FROM fw_features(now() - $2::interval, NOT $3::boolean) f "
-	    "CROSS JOIN LATERAL fw_label(f.f, $1::jsonb) l",
+	/* verdicts and the schedule's settled counts, in one transaction */
+	res = store_query(st, "SELECT fw_score($1::jsonb, now() - $2::interval, NOT $3::boolean)",
 	    3, p, err, sizeof(err));
 	if (res == NULL) {
 		log_warnx("score: %s", err);
 		store_close(st);
 		return CLI_RUNTIME;
 	}
-	printf("scored %s domains\n", store_res_affected(res));
+	printf("scored %s domains\n", store_res_value(res, 0, 0));
 	store_res_free(res);
 	store_close(st);
 	return score_query_print(&cli->cfg,

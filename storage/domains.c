@@ -23,6 +23,7 @@ struct store_import {
 };
 
 #define IMPORT_LOCK_KEY "7467737702"	/* serialises writers of new domains */
+#define SCHEDULE_LOCK_KEY "7467737705"	/* many domains updated at once: see fw_score */
 
 /*
  * The merge, in order, all under IMPORT_LOCK_KEY so that a plain INSERT of
@@ -41,6 +42,8 @@ static const struct { const char *sql; int param; } import_merge_sql[] = {
 	{ "INSERT INTO domains (name, watch_until) "
 	"  SELECT n.name, now() + $1::bigint * interval '1 millisecond' FROM fw_names n "
 	"  WHERE NOT EXISTS (SELECT 1 FROM domains d WHERE d.name = n.name)", IMPORT_WATCH },
+	/* the scoring pass's update of domains holds it exclusively (fw_score) */
+	{ "SELECT pg_advisory_xact_lock_shared(" SCHEDULE_LOCK_KEY ")", IMPORT_NONE },
 	{ "UPDATE domains d SET watch_until = now() + $1::bigint * interval '1 millisecond' "
 	"  FROM fw_names n WHERE d.name = n.name AND d.watch_until IS NOT NULL "
 	"  AND ($1::bigint IS NULL OR d.watch_until < now() + $1::bigint * interval '1 millisecond')",

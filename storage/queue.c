@@ -141,8 +141,7 @@ queue_end_leases(struct store *st, const int64_t *first, size_t stride, int n, c
 		    ((const char *)first + (size_t)i * stride));
 	memcpy(ids + off, "}", 2);
 	params[0] = ids;
-	rc = store_exec(st, "UPDATE domains SET lease_owner = NULL, lease_until = NULL "
-	    "WHERE id = ANY($1::bigint[])", 1, params, err, errlen);
+	rc = store_exec(st, "SELECT fw_sched_release($1::bigint[])", 1, params, err, errlen);
 	free(ids);
 	return rc;
 }

@@ -1,0 +1,59 @@
+-- The scoring pass (docs/scoring.md): verdicts stored, and what they tell
+-- the revisit schedule (columns: sql/011_revisits.sql). A domain whose label
+-- stays benign, cdn or unresolved settles; the crawler backs off its visits
+-- once settled_passes reaches schedule.settle_after (storage/queue.c).
+
+-- The settled count after a pass that gave LABEL to a domain whose last
+-- label was LAST_LABEL with PASSES: one more when it repeats a benign, cdn
+-- or unresolved label, else 0 (a new label, or one that keeps the TTL pace).
+-- Capped at smallint's largest, above schedule.settle_after's bound.
+CREATE OR REPLACE FUNCTION fw_settled_passes(last_label text, passes smallint, label text)
+RETURNS smallint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN label IN ('benign', 'cdn', 'unresolved') AND label = last_label
+                THEN least(passes + 1, 32767)::smallint ELSE 0::smallint END $$;
+COMMENT ON FUNCTION fw_settled_passes(text, smallint, text) IS
+    'Settled passes after a verdict: +1 when it repeats a benign, cdn or unresolved label, else 0.';
+
+-- Score every domain with observations since SINCE (only_changed: those
+-- observed after their latest verdict) with thresholds T, store the
+-- verdicts, and update last_label and settled_passes of the domains whose
+-- count or label changes (a steady flux or settled domain costs no write).
+-- A domain that had settled passes and changes its label is due at once:
+-- its count is 0 again, so it is visited at the TTL pace until it settles
+-- again. Returns how many domains were scored.
+--
+-- Crawlers' reports and releases (fw_sched_report, fw_sched_release) and
+-- imports update many domains in one statement in their own order, as this
+-- does: two such statements could each wait for a row the other holds. So
+-- they hold advisory lock 7467737705 shared and this UPDATE holds it
+-- exclusively, taken only after the features are computed: reports wait
+-- for the UPDATE alone, and never deadlock with it.
+CREATE OR REPLACE FUNCTION fw_score(t jsonb, since timestamptz, only_changed boolean)
+RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[];
+    labels text[];
+BEGIN
+    WITH v AS (
+        INSERT INTO verdicts (domain_id, label, score, reason, features, thresholds)
+        SELECT f.domain_id, l.label, l.score, l.reason, f.f, t
+        FROM fw_features(since, only_changed) f CROSS JOIN LATERAL fw_label(f.f, t) l
+        RETURNING domain_id, label)
+    SELECT array_agg(v.domain_id), array_agg(v.label) INTO ids, labels FROM v;
+    IF ids IS NULL THEN
+        RETURN 0;
+    END IF;
+    PERFORM pg_advisory_xact_lock(7467737705);
+    UPDATE domains d SET last_label = s.label,
+        settled_passes = fw_settled_passes(d.last_label, d.settled_passes, s.label),
+        next_due_at = CASE WHEN d.settled_passes > 0 AND s.label IS DISTINCT FROM d.last_label
+                           THEN least(d.next_due_at, now()) ELSE d.next_due_at END
+    FROM unnest(ids, labels) AS s(id, label)
+    WHERE d.id = s.id AND (s.label IS DISTINCT FROM d.last_label
+        OR d.settled_passes <> fw_settled_passes(d.last_label, d.settled_passes, s.label));
+    RETURN cardinality(ids);
+END $$;
+COMMENT ON FUNCTION fw_score(jsonb, timestamptz, boolean) IS
+    'The scoring pass: verdicts of the domains observed since SINCE (only_changed: after their '
+    'latest verdict) with thresholds T; keeps domains.last_label and settled_passes (a changed '
+    'label makes a settled domain due at once). Returns the number of domains scored.';
