@@ -29,7 +29,8 @@ main(int argc, char **argv)
 {
 	int batch = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 500;
 	struct queue_claim_opts co = { batch, 300000, "claim_rate", NULL, 0, 0 };
-	struct queue_policy pol = { 60000, 3600000, 0 };
+	struct queue_policy pol = { .min_interval_ms = 60000, .max_interval_ms = 3600000,
+		.settle_after = 3, .backoff = 2 };
 	struct queue_item *items = calloc((size_t)batch, sizeof(*items));
 	struct queue_visit *visits = calloc((size_t)batch, sizeof(*visits));
 	char err[STORE_ERRLEN];
@@ -49,7 +50,9 @@ main(int argc, char **argv)
 		if (n <= 0)
 			break;
 		for (int i = 0; i < n; i++) {
-			struct queue_visit v = { items[i].id, 0, 1, 1, 60, (uint64_t)items[i].id };
+			struct queue_visit v = { .id = items[i].id, .before = items[i].state,
+				.resolved = 1, .answered = 1, .min_ttl_s = 60,
+				.signature = (uint64_t)items[i].id };
 
 			visits[i] = v;
 		}

@@ -158,6 +158,10 @@ crawl_engine_run(struct crawl_engine *e, struct store *st, struct store_writer *
 	e->queue = q;
 	e->sweep = opts->once && opts->all;
 	e->sweep_after = 0;
+	e->policy = (struct queue_policy){ .min_interval_ms = e->cfg->schedule.min_interval_ms,
+		.max_interval_ms = e->cfg->schedule.max_interval_ms,
+		.settle_after = e->cfg->schedule.settle_after,
+		.backoff = e->cfg->schedule.backoff, .sweep = e->sweep };
 	for (;;) {
 		int64_t now = clock_mono_us(), wait = ENGINE_WAIT_CAP_US;
 

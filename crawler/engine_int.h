@@ -77,6 +77,7 @@ struct crawl_engine {
 	int offline;			/* the queue is unreachable: revisit recent domains */
 	int claim_failed;		/* with once: the round ended early */
 	int sweep;			/* once --all: every tracked domain, the schedule untouched */
+	struct queue_policy policy;	/* the schedule's revisit rules, for reports and offline */
 	int64_t sweep_after;		/* sweeping: the largest id claimed so far */
 	struct offline *recent;
 	struct engine_claim *claim;	/* the claim running in the queue's thread */

@@ -162,9 +162,7 @@ engine_report(struct crawl_engine *e, int64_t now, int force)
 	r->job.arg = r;
 	r->job.retry = 1;
 	r->queue = e->queue;
-	r->policy.min_interval_ms = e->cfg->schedule.min_interval_ms;
-	r->policy.max_interval_ms = e->cfg->schedule.max_interval_ms;
-	r->policy.sweep = e->sweep;
+	r->policy = e->policy;
 	r->n = e->n_reports;
 	memcpy(r->visits, e->reports, (size_t)r->n * sizeof(r->visits[0]));
 	e->n_reports = 0;

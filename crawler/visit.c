@@ -171,14 +171,12 @@ engine_note(struct visit *vis, int rcode, const struct dns_answer *ans)
 static void
 engine_visit_done(struct crawl_engine *e, struct visit *vis)
 {
-	const struct queue_policy p = { e->cfg->schedule.min_interval_ms,
-		e->cfg->schedule.max_interval_ms, e->sweep };
 	struct queue_item item;
 	int64_t interval;
 
 	item.id = vis->domain_id;
 	memcpy(item.name, vis->name, sizeof(item.name));
-	interval = queue_next_interval(&p, &vis->seen, &item.fail_streak);
+	interval = queue_next_interval(&e->policy, &vis->seen, &item.state);
 	offline_note(e->recent, &item, clock_mono_us() + interval * 1000);
 	for (size_t i = 0; i < vis->n_ns; i++)
 		free(vis->ns[i].name);
@@ -256,7 +254,7 @@ engine_visit(struct crawl_engine *e, const struct queue_item *item)
 	vis->domain_id = item->id;
 	memcpy(vis->name, item->name, sizeof(vis->name));
 	vis->seen.id = item->id;
-	vis->seen.fail_streak = item->fail_streak;
+	vis->seen.before = item->state;
 	vis->seen.min_ttl_s = -1;
 	vis->pending = 1;	/* held until every query is submitted */
 	e->active++;

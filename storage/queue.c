@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,9 @@
 #include "storage/store.h"
 
 #define QUEUE_TTL_SLACK_MS 1000
+/* what a claim returns of each domain: queue_item_from() reads it */
+#define QUEUE_CLAIMED "id, name, fail_streak, settled_passes, coalesce(interval_ms, 0), " \
+	"coalesce(answer_sig, 0)"
 
 static int64_t
 queue_clamp(int64_t v, const struct queue_policy *p)
@@ -21,23 +25,62 @@ queue_clamp(int64_t v, const struct queue_policy *p)
 	    v > p->max_interval_ms ? p->max_interval_ms : v;
 }
 
+/*
+ * A settled domain whose answers did not change: its last interval grown
+ * by the back-off factor, never below the TTL pace PACE_MS, at most
+ * max_interval.
+ */
+static int64_t
+queue_settled_interval(const struct queue_policy *p, int64_t last_ms, int64_t pace_ms)
+{
+	int64_t grown;
+
+	assert(p->backoff >= 2);
+	grown = last_ms > p->max_interval_ms / p->backoff ? p->max_interval_ms : last_ms * p->backoff;
+	return queue_clamp(grown > pace_ms ? grown : pace_ms, p);
+}
+
 int64_t
-queue_next_interval(const struct queue_policy *p, const struct queue_visit *v, int *fail_streak)
+queue_next_interval(const struct queue_policy *p, const struct queue_visit *v,
+    struct queue_state *after)
 {
 	int64_t backoff = p->min_interval_ms > 0 ? p->min_interval_ms : 1000;
 
+	after->fail_streak = 0;
+	after->signature = v->signature;
+	/* as fw_sched_report: new answers, and the domain must settle again */
+	after->settled_passes = v->signature == v->before.signature ? v->before.settled_passes : 0;
 	if (v->resolved) {
-		*fail_streak = 0;
-		return queue_clamp(v->min_ttl_s * 1000 + QUEUE_TTL_SLACK_MS, p);
+		after->interval_ms = queue_clamp(v->min_ttl_s * 1000 + QUEUE_TTL_SLACK_MS, p);
+		if (p->settle_after > 0 && after->settled_passes >= p->settle_after)
+			after->interval_ms = queue_settled_interval(p, v->before.interval_ms,
+			    after->interval_ms);
+	} else if (v->answered) {
+		after->interval_ms = p->max_interval_ms;
+	} else {
+		after->fail_streak = v->before.fail_streak + 1;
+		for (int i = 0; i < after->fail_streak && backoff < p->max_interval_ms; i++)
+			backoff *= 2;
+		after->interval_ms = queue_clamp(backoff, p);
 	}
-	if (v->answered) {
-		*fail_streak = 0;
-		return p->max_interval_ms;
-	}
-	*fail_streak = v->fail_streak + 1;
-	for (int i = 0; i < *fail_streak && backoff < p->max_interval_ms; i++)
-		backoff *= 2;
-	return queue_clamp(backoff, p);
+	return after->interval_ms;
+}
+
+/* Row I of a claim's result (id, name, fail_streak, settled_passes, interval_ms, answer_sig). */
+static void
+queue_item_from(const struct store_res *res, int i, struct queue_item *it)
+{
+	size_t len = (size_t)store_res_length(res, i, 1);
+
+	it->id = strtoll(store_res_value(res, i, 0), NULL, 10);
+	len = len < sizeof(it->name) ? len : sizeof(it->name) - 1;
+	memcpy(it->name, store_res_value(res, i, 1), len);
+	it->name[len] = '\0';
+	it->state.fail_streak = (int)strtol(store_res_value(res, i, 2), NULL, 10);
+	it->state.settled_passes = (int)strtol(store_res_value(res, i, 3), NULL, 10);
+	it->state.interval_ms = strtoll(store_res_value(res, i, 4), NULL, 10);
+	/* signatures travel as signed 64-bit, as PostgreSQL stores them */
+	it->state.signature = (uint64_t)strtoll(store_res_value(res, i, 5), NULL, 10);
 }
 
 int
@@ -66,26 +109,19 @@ queue_claim(struct store *st, const struct queue_claim_opts *opts, struct queue_
 	    "  AND (watch_until IS NULL OR watch_until > now()) "
 	    "  AND (lease_until IS NULL OR lease_until < now()) "
 	    "  ORDER BY id LIMIT $1::integer FOR UPDATE SKIP LOCKED)) "
-	    "RETURNING id, name, fail_streak" :
+	    "RETURNING " QUEUE_CLAIMED :
 	    "UPDATE domains SET lease_owner = $4, lease_until = now() + $2::interval "
 	    "WHERE ctid = ANY (ARRAY(SELECT ctid FROM domains "
 	    "  WHERE next_due_at <= coalesce($3::timestamptz, now()) "
 	    "  AND (watch_until IS NULL OR watch_until > now()) "
 	    "  AND (lease_until IS NULL OR lease_until < now()) "
 	    "  ORDER BY priority DESC, next_due_at LIMIT $1::integer FOR UPDATE SKIP LOCKED)) "
-	    "RETURNING id, name, fail_streak", 4, params, err, errlen);
+	    "RETURNING " QUEUE_CLAIMED, 4, params, err, errlen);
 	if (res == NULL)
 		return -1;
 	n = store_res_rows(res);
-	for (int i = 0; i < n; i++) {
-		size_t len = (size_t)store_res_length(res, i, 1);
-
-		out[i].id = strtoll(store_res_value(res, i, 0), NULL, 10);
-		len = len < sizeof(out[i].name) ? len : sizeof(out[i].name) - 1;
-		memcpy(out[i].name, store_res_value(res, i, 1), len);
-		out[i].name[len] = '\0';
-		out[i].fail_streak = (int)strtol(store_res_value(res, i, 2), NULL, 10);
-	}
+	for (int i = 0; i < n; i++)
+		queue_item_from(res, i, &out[i]);
 	store_res_free(res);
 	return n;
 }
@@ -169,12 +205,12 @@ queue_report(struct store *st, const struct queue_policy *p, const struct queue_
 		arr[k][0] = '{';
 	}
 	for (int i = 0; i < n; i++) {
-		int streak;
-		int64_t interval = queue_next_interval(p, &visits[i], &streak);
+		struct queue_state after;
+		int64_t interval = queue_next_interval(p, &visits[i], &after);
 
 		off[0] = queue_put(arr[0], off[0], visits[i].id);
 		off[1] = queue_put(arr[1], off[1], interval);
-		off[2] = queue_put(arr[2], off[2], streak);
+		off[2] = queue_put(arr[2], off[2], after.fail_streak);
 		/* signatures travel as signed 64-bit, as PostgreSQL stores them */
 		off[3] = queue_put(arr[3], off[3], (long long)visits[i].signature);
 	}

@@ -9,9 +9,16 @@
  * crashed crawler's lease expires and another takes the work.
  * queue_report() ends the lease and sets the next visit:
  *   resolved      TTL + 1 s, clamped to [min_interval, max_interval]
+ *   settled       (resolved, the same addresses as last time, and at least
+ *                 settle_after scoring passes in a row repeated a benign,
+ *                 cdn or unresolved label) the last interval x backoff, never
+ *                 below the TTL pace, capped at max_interval
  *   NOERROR only  (no address) max_interval
  *   failed        (NXDOMAIN, SERVFAIL, timeouts only) min_interval x 2^failures,
  *                 capped at max_interval
+ * The scoring pass counts the settled passes (fw_score); a new answer
+ * signature (here and in fw_sched_report) or a new label sets the count
+ * back to 0, so the domain keeps the TTL pace until it settles again.
  * The crawler holds only what it has claimed: memory stays flat in the
  * number of tracked domains.
  */
@@ -25,9 +32,19 @@
 
 struct store;
 
+/* What the queue keeps of a domain between visits: claimed with it, set by each report. */
+struct queue_state {
+	int fail_streak;	/* visits in a row that resolved nothing */
+	int settled_passes;	/* scoring passes in a row that repeated a benign, cdn or
+				 * unresolved label (domains.settled_passes) */
+	int64_t interval_ms;	/* chosen after the last visit; 0 = none yet */
+	uint64_t signature;	/* of the last visit's addresses; 0 = none yet (a visit
+				 * that resolved has a nonzero one, but for 1 in 2^64) */
+};
+
 struct queue_item {
 	int64_t id;
-	int fail_streak;
+	struct queue_state state;
 	char name[NAME_BUFSZ];
 };
 
@@ -44,7 +61,7 @@ struct queue_claim_opts {
 /* What one visit of a domain saw, over every vantage. */
 struct queue_visit {
 	int64_t id;
-	int fail_streak;	/* before this visit (from the claim) */
+	struct queue_state before;	/* from the claim */
 	int resolved;		/* some A/AAAA answer held an address */
 	int answered;		/* some response was NOERROR */
 	int64_t min_ttl_s;	/* smallest TTL of the addresses and CNAMEs; -1 = none */
@@ -54,15 +71,18 @@ struct queue_visit {
 struct queue_policy {
 	int64_t min_interval_ms;
 	int64_t max_interval_ms;
+	int settle_after;	/* settled passes before visits back off; 0 = never */
+	int backoff;		/* growth of a settled domain's interval per visit (>= 2) */
 	int sweep;		/* visits of a sweep: leases end, the schedule stays as it was */
 };
 
 /*
- * The next interval after VISIT and the failure streak that goes with it
- * (pure arithmetic, tested with made-up visits).
+ * The next interval after VISIT; *after gets the domain's state that goes
+ * with it, as the report leaves it in the database (pure arithmetic, tested
+ * with made-up visits).
  */
 int64_t queue_next_interval(const struct queue_policy *p, const struct queue_visit *visit,
-    int *fail_streak);
+    struct queue_state *after);
 
 /*
  * Claim up to opts->max due domains (or, sweeping, the next tracked ones)
@@ -71,7 +91,10 @@ int64_t queue_next_interval(const struct queue_policy *p, const struct queue_vis
 int queue_claim(struct store *st, const struct queue_claim_opts *opts,
     struct queue_item *out, char *err, size_t errlen);
 
-/* Report N visits: next due times, failure streaks, priorities; leases end. 0 or -1. */
+/*
+ * Report N visits: next due times, failure streaks, priorities, settled
+ * counts of changed answers; leases end (a sweep's: nothing else). 0 or -1.
+ */
 int queue_report(struct store *st, const struct queue_policy *p,
     const struct queue_visit *visits, int n, char *err, size_t errlen);
 

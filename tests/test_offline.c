@@ -23,7 +23,7 @@ item(int64_t id)
 
 	memset(&it, 0, sizeof(it));
 	it.id = id;
-	it.fail_streak = (int)id % 3;
+	it.state.fail_streak = (int)id % 3;
 	snprintf(it.name, sizeof(it.name), "d%lld.example", (long long)id);
 	return it;
 }
@@ -100,7 +100,7 @@ test_due(void **state)
 	assert_int_equal(out.id, 0);
 	assert_int_equal(offline_take_due(o, 5000, &out), 1);	/* due at its time */
 	assert_int_equal(out.id, 7);
-	assert_int_equal(out.fail_streak, a.fail_streak);
+	assert_int_equal(out.state.fail_streak, a.state.fail_streak);
 	assert_string_equal(out.name, "d7.example");
 	offline_destroy(o);
 }

@@ -2,7 +2,7 @@
  * test_store — storage against the real PostgreSQL: migrations applied
  * twice, a newer schema refused, stale definitions detected, imports and
  * re-imports, COPY escaping of hostile text, listing by source; the
- * scheduler's claim and report.
+ * scheduler's claim and report, the settled back-off, a sweep's report.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -270,7 +270,8 @@ test_copy_binary(void **state)
 static void
 test_claim_report(void **state)
 {
-	static const struct queue_policy pol = { 1000, 60000, 0 };
+	static const struct queue_policy pol = { .min_interval_ms = 1000, .max_interval_ms = 60000,
+		.settle_after = 3, .backoff = 2 };
 	struct store *st = *state;
 	struct queue_claim_opts opts = { 10, 60000, "test:1", NULL, 0, 0 };
 	struct queue_item items[3];
@@ -283,7 +284,8 @@ test_claim_report(void **state)
 	assert_int_equal(queue_claim(st, &opts, items + 2, err, sizeof(err)), 0);	/* leased */
 	assert_true(strcmp(items[0].name, "a.example") == 0 || strcmp(items[1].name, "a.example") == 0);
 	for (int i = 0; i < 2; i++) {
-		v[i] = (struct queue_visit){ items[i].id, 0, 1, 1, 30, 0 };
+		v[i] = (struct queue_visit){ .id = items[i].id, .before = items[i].state,
+			.resolved = 1, .answered = 1, .min_ttl_s = 30 };
 		v[i].signature = i == 0 ? 0x8000000000000000ULL : 0x7fffffffffffffffULL;
 	}
 	assert_int_equal(queue_report(st, &pol, v, 2, err, sizeof(err)), 0);
@@ -298,6 +300,87 @@ test_claim_report(void **state)
 	assert_int_equal(queue_claim(st, &opts, items, err, sizeof(err)), 2);
 }
 
+/* The state of a row of domains, as text (settled, interval, signature, fail streak, priority). */
+static void
+assert_domain_state(struct store *st, const char *want)
+{
+	struct store_res *r = store_query(st, "SELECT settled_passes || ' ' || interval_ms || ' ' || "
+	    "answer_sig || ' ' || fail_streak || ' ' || priority || ' ' || (lease_until IS NULL) "
+	    "FROM domains", 0, NULL, err, sizeof(err));
+
+	assert_non_null(r);
+	assert_int_equal(store_res_rows(r), 1);
+	assert_string_equal(store_res_value(r, 0, 0), want);
+	store_res_free(r);
+}
+
+/*
+ * A claim carries the settled count, the last interval and signature; the
+ * same answers double the interval of a settled domain, new ones bring the
+ * TTL pace back and reset the count.
+ */
+static void
+test_claim_settled(void **state)
+{
+	static const struct queue_policy pol = { .min_interval_ms = 1000,
+		.max_interval_ms = 6 * 3600000LL, .settle_after = 3, .backoff = 2 };
+	struct store *st = *state;
+	struct queue_claim_opts opts = { 10, 60000, "test:1", NULL, 0, 0 };
+	struct queue_item it;
+	struct queue_visit v;
+
+	assert_int_equal(store_exec(st, "INSERT INTO domains (name, settled_passes, interval_ms, "
+	    "answer_sig, priority) VALUES ('calm.example', 3, 3600000, -5, 0)", 0, NULL, err,
+	    sizeof(err)), 0);
+	assert_int_equal(queue_claim(st, &opts, &it, err, sizeof(err)), 1);
+	assert_int_equal(it.state.settled_passes, 3);
+	assert_int_equal(it.state.interval_ms, 3600000);
+	assert_true(it.state.signature == (uint64_t)-5);
+	v = (struct queue_visit){ .id = it.id, .before = it.state, .resolved = 1, .answered = 1,
+		.min_ttl_s = 60, .signature = it.state.signature };
+	assert_int_equal(queue_report(st, &pol, &v, 1, err, sizeof(err)), 0);
+	assert_domain_state(st, "3 7200000 -5 0 0 true");
+	assert_int_equal(store_exec(st, "UPDATE domains SET next_due_at = now()", 0, NULL, err,
+	    sizeof(err)), 0);
+	assert_int_equal(queue_claim(st, &opts, &it, err, sizeof(err)), 1);
+	v.before = it.state;
+	v.signature = 99;
+	assert_int_equal(queue_report(st, &pol, &v, 1, err, sizeof(err)), 0);
+	assert_domain_state(st, "0 61000 99 0 1 true");
+}
+
+/* A sweep's report ends the leases and leaves the schedule as it was. */
+static void
+test_sweep_keeps_schedule(void **state)
+{
+	static const struct queue_policy sweep = { .min_interval_ms = 1000,
+		.max_interval_ms = 60000, .settle_after = 3, .backoff = 2, .sweep = 1 };
+	struct store *st = *state;
+	struct queue_claim_opts opts = { 10, 60000, "test:1", NULL, 1, 0 };
+	struct queue_item it;
+	struct queue_visit v;
+	struct store_res *r;
+	char before[256];
+
+	assert_int_equal(store_exec(st, "INSERT INTO domains (name, settled_passes, interval_ms, "
+	    "answer_sig, fail_streak, priority, next_due_at) VALUES "
+	    "('calm.example', 4, 7200000, 42, 0, 0, now() + interval '2 hours')", 0, NULL, err,
+	    sizeof(err)), 0);
+	r = store_query(st, "SELECT next_due_at::text FROM domains", 0, NULL, err, sizeof(err));
+	assert_non_null(r);
+	snprintf(before, sizeof(before), "%s", store_res_value(r, 0, 0));
+	store_res_free(r);
+	assert_int_equal(queue_claim(st, &opts, &it, err, sizeof(err)), 1);	/* not due */
+	v = (struct queue_visit){ .id = it.id, .before = it.state, .resolved = 1, .answered = 1,
+		.min_ttl_s = 5, .signature = 43 };
+	assert_int_equal(queue_report(st, &sweep, &v, 1, err, sizeof(err)), 0);
+	assert_domain_state(st, "4 7200000 42 0 0 true");
+	r = store_query(st, "SELECT next_due_at::text FROM domains", 0, NULL, err, sizeof(err));
+	assert_non_null(r);
+	assert_string_equal(store_res_value(r, 0, 0), before);
+	store_res_free(r);
+}
+
 int
 main(void)
 {
@@ -310,6 +393,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_copy_escaping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_binary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_claim_report, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_claim_settled, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sweep_keeps_schedule, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
