@@ -18,7 +18,14 @@
 # runs seconds before and after it, and the summary is the median.
 # Prints per round both rates, their ratio and where the CPU time went
 # (PostgreSQL, Unbound, the crawler, dnsperf); then the median ratio, the
-# crawler's peak RSS and the bytes each stored response takes.
+# crawler's peak RSS and what the database grows by per repeated response
+# (the answers are stable: every round after the first repeats it),
+# everything included: raw packed lookups (visits partitions, their index
+# and TOAST) and the rollup (history, runs, answer sets, names, indexes)
+# apart, measured from the end of round 1 to the end of the last round,
+# each round followed by a VACUUM of the rollup (what autovacuum does
+# between rounds minutes apart); and a month's total at this revisit rate
+# (raw kept raw_retention, 7 days) for the bench's names.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 n=${1:-50000}
@@ -82,6 +89,15 @@ cpu_now() {
 	echo "$pg $ub"
 }
 
+# bytes of the raw lookups and of the rollup, and the lookups stored
+sizes() {
+	psql -Atqc "VACUUM history, runs" -c "SELECT (SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)
+		FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'visits'::regclass),
+		pg_total_relation_size('history') + pg_total_relation_size('runs') +
+		pg_total_relation_size('answer_sets') + pg_total_relation_size('qnames'),
+		(SELECT count(*) FROM responses)" | tr '|' ' '
+}
+
 for r in $(seq "$rounds"); do
 	[ "$r" = 1 ] || psql -qc "UPDATE domains SET next_due_at = now() - interval '1 second'" -c 'VACUUM domains'
 	read -r dq du ds < <(dnsperf_stats)
@@ -93,13 +109,15 @@ for r in $(seq "$rounds"); do
 	read -r dq2 du2 ds2 < <(dnsperf_stats)
 	stored=$(sed -n 's/.*stored=\([0-9]*\) .*/\1/p' "$tmp/crawl.out")
 	echo "$r $(((dq + dq2) / 2)) $(echo "$du $du2 $ds $ds2" | awk '{ print ($1 + $2) / 2, ($3 + $4) / 2 }') $stored $t0 $t1 $pg0 $pg1 $ub0 $ub1 $(cat "$tmp/time") $dq $dq2"
+	[ "$r" = 1 ] && sizes >"$tmp/size1"
 done >"$tmp/rounds"
+sizes >"$tmp/sizeN"
 
-rows=$(psql -Atqc 'SELECT count(*) FROM responses')
-bytes=$(psql -Atqc "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'responses'::regclass")
-abytes=$(psql -Atqc "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'answers'::regclass")
 hz=$(getconf CLK_TCK)
-awk -v q="$queries" -v rows="$rows" -v rb="$bytes" -v ab="$abytes" -v hz="$hz" '
+read -r raw1 roll1 rows1 <"$tmp/size1"
+read -r rawN rollN rowsN <"$tmp/sizeN"
+awk -v q="$queries" -v hz="$hz" -v raw1="$raw1" -v roll1="$roll1" -v rows1="$rows1" \
+    -v rawN="$rawN" -v rollN="$rollN" -v rowsN="$rowsN" '
 {
 	rate = $5 / ($7 - $6); rss = $12 > rss ? $12 : rss
 	if (NR == 1) {
@@ -112,6 +130,14 @@ awk -v q="$queries" -v rows="$rows" -v rb="$bytes" -v ab="$abytes" -v hz="$hz" '
 END {
 	printf "ratio crawl/dnsperf (median of %d rounds): %s\n", NR, median
 	printf "crawler peak RSS:          %.1f MiB\n", rss / 1024
-	printf "bytes per stored response: %.1f (responses incl. indexes), %.1f with its answers\n", rb / rows, (rb + ab) / rows
+	rep = rowsN - rows1
+	if (rep > 0) {
+		raw = (rawN - raw1) / rep; roll = (rollN - roll1) / rep
+		printf "database growth per repeated response: %.1f bytes (raw %.1f, rollup %.1f), over %d repeated\n", raw + roll, raw, roll, rep
+		# a month at one visit per name every 301 s (TTL 300 + 1 s): raw for 7 days, the rollup as measured
+		day = 86400 / 301 * q
+		printf "a month (visits every 301 s, %d names): raw %.1f GB (7 days kept), rollup %.1f GB, total %.1f GB\n", q / 3,
+		    raw * day * 7 / 1e9, (rollN + roll * day * 30) / 1e9, (raw * day * 7 + rollN + roll * day * 30) / 1e9
+	}
 }' median="$(awk '{ print $5 / ($7 - $6) / $2 }' "$tmp/rounds" | sort -n |
 	awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')" "$tmp/rounds"

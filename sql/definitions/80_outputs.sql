@@ -7,14 +7,14 @@
 CREATE OR REPLACE VIEW v_domain_ips AS
 SELECT d.name AS domain, a.addr, fw_asn(a.addr) AS asn, fw_asn_org(a.addr) AS as_org,
        a.first_seen, a.last_seen, a.answers, a.vantages, a.min_ttl
-FROM (SELECT domain_id, addr, min(observed_at) AS first_seen, max(observed_at) AS last_seen,
-             count(*) AS answers, count(DISTINCT vantage_id) AS vantages, min(ttl) AS min_ttl
-      FROM answers WHERE addr IS NOT NULL AND qname IS NULL
+FROM (SELECT domain_id, addr, min(time_first) AS first_seen, max(time_last) AS last_seen,
+             sum(count)::bigint AS answers, count(DISTINCT vantage_id) AS vantages, min(ttl_min) AS min_ttl
+      FROM history WHERE addr IS NOT NULL AND qname_id = 0
       GROUP BY domain_id, addr) a
 JOIN domains d ON d.id = a.domain_id;
 COMMENT ON VIEW v_domain_ips IS
-    'Every address a tracked domain resolved to (its own A/AAAA answers, CNAME chains '
-    'included; not its name servers): ASN and organisation when asn data is loaded, first and '
+    'Every address a tracked domain ever resolved to (its own A/AAAA answers, CNAME chains '
+    'included; not its name servers; from the rollup, kept for ever): ASN and organisation when asn data is loaded, first and '
     'last seen, answers and vantages that returned it, lowest TTL. Filter on domain (and on '
     'first_seen/last_seen for a time window).';
 

@@ -20,12 +20,14 @@ VALUES (100, 'revisits', '127.0.0.1', 53);
 INSERT INTO domains (id, name, next_due_at, interval_ms, answer_sig) OVERRIDING SYSTEM VALUE
 VALUES (1001, 'calm.example', now() + interval '5 hours', 3600000, 42),
        (1002, 'turn.example', now() + interval '5 hours', 3600000, 42);
-INSERT INTO responses (domain_id, observed_at, vantage_id, qtype, rcode, answer_count, flags, latency_us)
+SELECT fw_stage();
+INSERT INTO stage_responses (domain_id, observed_at, vantage_id, qtype, rcode, answer_count, flags, latency_us)
 SELECT d, now() - i * interval '1 second', 100, 1, 0, 1, 0, 100
 FROM generate_series(1001, 1002) d, generate_series(1, 12) i;
-INSERT INTO answers (domain_id, observed_at, vantage_id, qtype, rrtype, ttl, addr)
+INSERT INTO stage_answers (domain_id, observed_at, vantage_id, qtype, rrtype, ttl, addr)
 SELECT d, now() - i * interval '1 second', 100, 1, 1, 60, '192.0.2.1'
 FROM generate_series(1001, 1002) d, generate_series(1, 12) i;
+SELECT fw_store_batch();
 \set t '{"window": 86400, "min_responses": 12, "cdn_min_share": 50, "flux_min_ips": 8, "flux_min_asns": 4, "flux_max_ttl": 300, "flux_min_fluxiness": 2, "ns_min_names": 3, "ns_min_asns": 3, "pool_min_hosting_share": 50, "pool_min_ttl": 60, "takedown_min_responses": 6, "takedown_min_share": 80}'
 CREATE VIEW pg_temp.state AS
 SELECT name, last_label, settled_passes, next_due_at <= now() AS due_now
@@ -42,13 +44,15 @@ SELECT * FROM state;
 
 -- turn.example starts to flux: its label changes, its count is 0 again and
 -- it is due at once (calm.example keeps settling, its due time untouched)
-INSERT INTO responses (domain_id, observed_at, vantage_id, qtype, rcode, answer_count, flags, latency_us)
+SELECT fw_stage();
+INSERT INTO stage_responses (domain_id, observed_at, vantage_id, qtype, rcode, answer_count, flags, latency_us)
 SELECT 1002, now() - interval '1 minute' - i * interval '1 second', 100, 1, 0, 1, 0, 100
 FROM generate_series(1, 12) i;
-INSERT INTO answers (domain_id, observed_at, vantage_id, qtype, rrtype, ttl, addr)
+INSERT INTO stage_answers (domain_id, observed_at, vantage_id, qtype, rrtype, ttl, addr)
 SELECT 1002, now() - interval '1 minute' - i * interval '1 second', 100, 1, 1, 30,
        ('10.' || i || '.0.1')::inet
 FROM generate_series(1, 12) i;
+SELECT fw_store_batch();
 SELECT fw_score(:'t', now() - interval '1 day', false) AS scored;
 SELECT * FROM state;
 -- flux again: still 0; it was not settled, so nothing to snap back
