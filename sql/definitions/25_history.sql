@@ -5,11 +5,9 @@
 --
 -- A packed row (visits.packed): a header of ten 4-bit numbers (5 octets:
 -- the format, 1, then the width in octets of each of the nine fields),
--- then the fields column by column (every response's first field, then
--- every response's second ...: repeating values sit together, which is
--- what TOAST compression finds), each value big-endian in its field's
--- width, the width being what the row's largest value needs (0 when every
--- value is 0). Fields: microseconds since the row's observed_at, latency
+-- then one record per response (in time order), its fields one after the
+-- other, each value big-endian in its field's width, the width being what
+-- the row's largest value needs (0 when every value is 0). Fields: microseconds since the row's observed_at, latency
 -- in microseconds*, vantage id, qtype (16 bits as on the wire), rcode*,
 -- flags*, answer set id (0: no record), qname id (0: the tracked domain),
 -- the smallest TTL of the response's records*. * zigzag-coded (0, -1, 1,
@@ -26,7 +24,8 @@ CREATE OR REPLACE FUNCTION fw_unzigzag(z bigint) RETURNS bigint
 -- Octets the non-negative V needs (0 for 0).
 CREATE OR REPLACE FUNCTION fw_width(v bigint) RETURNS integer
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT octet_length(ltrim(int8send(v), '\x00'::bytea)) $$;
+    SELECT CASE WHEN v = 0 THEN 0 WHEN v < 256 THEN 1 WHEN v < 65536 THEN 2
+                WHEN v < 16777216 THEN 3 WHEN v < 4294967296 THEN 4 ELSE 8 END $$;
 
 -- V big-endian in W octets.
 CREATE OR REPLACE FUNCTION fw_bytes(v bigint, w integer) RETURNS bytea
@@ -51,27 +50,26 @@ CREATE OR REPLACE FUNCTION fw_nibble(b bytea, k integer) RETURNS integer
 COMMENT ON FUNCTION fw_uint(bytea, integer, integer) IS
     'The W-octet big-endian unsigned number at offset O of B (packed lookups).';
 
--- One row per response of a packed row AT, B: field k of response i is at
--- 5 + n * (widths of the fields before k) + i * (width of k).
+-- One row per response of a packed row AT, B: response i at 5 + i * stride,
+-- its fields one after the other.
 CREATE OR REPLACE FUNCTION fw_unpack(at timestamptz, b bytea)
 RETURNS TABLE (observed_at timestamptz, vantage_id smallint, qtype smallint, rcode smallint,
                flags smallint, latency_us integer, set_id integer, qname_id integer, ttl integer)
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-SELECT at + fw_uint(b, 5 + i * w1, w1) * interval '1 microsecond',
-       fw_uint(b, 5 + n * (w1 + w2) + i * w3, w3)::smallint,
-       ((fw_uint(b, 5 + n * (w1 + w2 + w3) + i * w4, w4) + 32768) % 65536 - 32768)::smallint,
-       fw_unzigzag(fw_uint(b, 5 + n * (w1 + w2 + w3 + w4) + i * w5, w5))::smallint,
-       fw_unzigzag(fw_uint(b, 5 + n * (w1 + w2 + w3 + w4 + w5) + i * w6, w6))::smallint,
-       fw_unzigzag(fw_uint(b, 5 + n * w1 + i * w2, w2))::integer,
-       fw_uint(b, 5 + n * (w1 + w2 + w3 + w4 + w5 + w6) + i * w7, w7)::integer,
-       fw_uint(b, 5 + n * (w1 + w2 + w3 + w4 + w5 + w6 + w7) + i * w8, w8)::integer,
-       fw_unzigzag(fw_uint(b, 5 + n * (w1 + w2 + w3 + w4 + w5 + w6 + w7 + w8) + i * w9, w9))::integer
+SELECT at + fw_uint(b, o, w1) * interval '1 microsecond',
+       fw_uint(b, o + w1 + w2, w3)::smallint,
+       ((fw_uint(b, o + w1 + w2 + w3, w4) + 32768) % 65536 - 32768)::smallint,
+       fw_unzigzag(fw_uint(b, o + w1 + w2 + w3 + w4, w5))::smallint,
+       fw_unzigzag(fw_uint(b, o + w1 + w2 + w3 + w4 + w5, w6))::smallint,
+       fw_unzigzag(fw_uint(b, o + w1, w2))::integer,
+       fw_uint(b, o + w1 + w2 + w3 + w4 + w5 + w6, w7)::integer,
+       fw_uint(b, o + w1 + w2 + w3 + w4 + w5 + w6 + w7, w8)::integer,
+       fw_unzigzag(fw_uint(b, o + w1 + w2 + w3 + w4 + w5 + w6 + w7 + w8, w9))::integer
 FROM (SELECT fw_nibble(b, 1) AS w1, fw_nibble(b, 2) AS w2, fw_nibble(b, 3) AS w3,
              fw_nibble(b, 4) AS w4, fw_nibble(b, 5) AS w5, fw_nibble(b, 6) AS w6,
              fw_nibble(b, 7) AS w7, fw_nibble(b, 8) AS w8, fw_nibble(b, 9) AS w9) h
-CROSS JOIN LATERAL (SELECT (octet_length(b) - 5) /
-                           greatest(w1 + w2 + w3 + w4 + w5 + w6 + w7 + w8 + w9, 1) AS n) c
-CROSS JOIN LATERAL generate_series(0, n - 1) i
+CROSS JOIN LATERAL generate_series(5, octet_length(b) - 1,
+                                   greatest(w1 + w2 + w3 + w4 + w5 + w6 + w7 + w8 + w9, 1)) o
 $$;
 COMMENT ON FUNCTION fw_unpack(timestamptz, bytea) IS
     'The responses of one packed row of visits (format: sql/definitions/25_history.sql).';
@@ -117,15 +115,16 @@ BEGIN
     FROM stage_responses r
     LEFT JOIN qnames q ON q.name = r.qname
     LEFT JOIN (
+        -- the records come sorted (one sort, not one per aggregate and response)
         SELECT x.domain_id, x.observed_at, x.vantage_id, x.qtype, x.qn, min(x.ttl) AS ttl,
-               array_agg(x.rrtype ORDER BY x.rrtype, x.addr, x.target, x.d) AS rrtypes,
-               array_agg(x.d ORDER BY x.rrtype, x.addr, x.target, x.d) AS ttl_deltas,
-               array_agg(x.addr ORDER BY x.rrtype, x.addr, x.target, x.d) AS addrs,
-               array_agg(x.target ORDER BY x.rrtype, x.addr, x.target, x.d) AS targets
+               array_agg(x.rrtype) AS rrtypes, array_agg(x.d) AS ttl_deltas,
+               array_agg(x.addr) AS addrs, array_agg(x.target) AS targets
         FROM (SELECT a.*, coalesce(a.qname, '') AS qn, a.ttl - min(a.ttl) OVER w AS d
               FROM stage_answers a
               WINDOW w AS (PARTITION BY a.domain_id, a.observed_at, a.vantage_id, a.qtype,
-                           coalesce(a.qname, ''))) x
+                           coalesce(a.qname, ''))
+              ORDER BY a.domain_id, a.observed_at, a.vantage_id, a.qtype, coalesce(a.qname, ''),
+                       a.rrtype, a.addr, a.target, d) x
         GROUP BY 1, 2, 3, 4, 5) s
       ON s.domain_id = r.domain_id AND s.observed_at = r.observed_at
      AND s.vantage_id = r.vantage_id AND s.qtype = r.qtype AND s.qn = coalesce(r.qname, '');
@@ -159,15 +158,11 @@ WITH k AS (
 INSERT INTO visits (domain_id, observed_at, packed)
 SELECT w.domain_id, w.at,
        decode('1' || array_to_string(w.w, ''), 'hex') ||
-       string_agg(fw_bytes(k.off, w.w[1]), ''::bytea ORDER BY k.observed_at, k.vantage_id, k.qt, k.qname_id) ||
-       string_agg(fw_bytes(k.zl, w.w[2]), ''::bytea ORDER BY k.observed_at, k.vantage_id, k.qt, k.qname_id) ||
-       string_agg(fw_bytes(k.vantage_id, w.w[3]), ''::bytea ORDER BY k.observed_at, k.vantage_id, k.qt, k.qname_id) ||
-       string_agg(fw_bytes(k.qt, w.w[4]), ''::bytea ORDER BY k.observed_at, k.vantage_id, k.qt, k.qname_id) ||
-       string_agg(fw_bytes(k.zr, w.w[5]), ''::bytea ORDER BY k.observed_at, k.vantage_id, k.qt, k.qname_id) ||
-       string_agg(fw_bytes(k.zf, w.w[6]), ''::bytea ORDER BY k.observed_at, k.vantage_id, k.qt, k.qname_id) ||
-       string_agg(fw_bytes(k.set_id, w.w[7]), ''::bytea ORDER BY k.observed_at, k.vantage_id, k.qt, k.qname_id) ||
-       string_agg(fw_bytes(k.qname_id, w.w[8]), ''::bytea ORDER BY k.observed_at, k.vantage_id, k.qt, k.qname_id) ||
-       string_agg(fw_bytes(k.zt, w.w[9]), ''::bytea ORDER BY k.observed_at, k.vantage_id, k.qt, k.qname_id)
+       string_agg(fw_bytes(k.off, w.w[1]) || fw_bytes(k.zl, w.w[2]) ||
+                  fw_bytes(k.vantage_id, w.w[3]) || fw_bytes(k.qt, w.w[4]) ||
+                  fw_bytes(k.zr, w.w[5]) || fw_bytes(k.zf, w.w[6]) || fw_bytes(k.set_id, w.w[7]) ||
+                  fw_bytes(k.qname_id, w.w[8]) || fw_bytes(k.zt, w.w[9]),
+                  ''::bytea ORDER BY k.observed_at, k.vantage_id, k.qt, k.qname_id)
 FROM k JOIN w USING (domain_id)
 GROUP BY w.domain_id, w.at, w.w;
 END $$;
@@ -207,14 +202,12 @@ BEGIN
         UPDATE runs u SET time_last = g.t1, count = u.count + g.c,
                           ttl_min = least(u.ttl_min, g.ttl_min), ttl_max = greatest(u.ttl_max, g.ttl_max)
         FROM g CROSS JOIN LATERAL (
-            SELECT r.time_first, r.time_last, r.rcode, r.set_id FROM runs r
+            SELECT r.ctid AS tid, r.time_last, r.rcode, r.set_id FROM runs r
             WHERE r.domain_id = g.domain_id AND r.vantage_id = g.vantage_id
               AND r.qname_id = g.qname_id AND r.qtype = g.qtype
             ORDER BY r.time_first DESC LIMIT 1) head
         WHERE g.island = 1 AND head.rcode = g.rcode AND head.set_id = g.set_id
-          AND head.time_last <= g.t0
-          AND u.domain_id = g.domain_id AND u.vantage_id = g.vantage_id
-          AND u.qname_id = g.qname_id AND u.qtype = g.qtype AND u.time_first = head.time_first
+          AND head.time_last <= g.t0 AND u.ctid = head.tid
         RETURNING u.domain_id, u.vantage_id, u.qname_id, u.qtype
     )
     INSERT INTO runs (domain_id, vantage_id, qname_id, qtype, time_first, time_last, count, rcode,
