@@ -71,6 +71,8 @@ struct cfg_crawl {
 	int64_t exit_timeout_ms;
 	int64_t progress_interval_ms;
 	int coalesce_us;
+	int ns_cache_entries;		/* NS host lookups remembered; 0 = no cache */
+	int64_t ns_cache_negative_ms;	/* how long NXDOMAIN/NODATA of one is reused */
 	char *quarantine_dir;	/* where refused batches are saved */
 };
 

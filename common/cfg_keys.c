@@ -139,6 +139,11 @@ static const struct cfg_field crawl_fields[] = {
 	    "how often the progress line on a terminal is refreshed"),
 	INT(struct cfg_crawl, coalesce_us, 0, 100000, "100",
 	    "microseconds the loop waits for more answers when busy and woken for a few (0 = off)"),
+	INT(struct cfg_crawl, ns_cache_entries, 0, 1000000, "100000",
+	    "name-server host lookups (vantage, host, qtype) remembered and reused within their "
+	    "TTL instead of asked again per domain; 0 = off"),
+	DUR(struct cfg_crawl, ns_cache_negative_ms, "ns_cache_negative", 0, DAY_MS, "1m",
+	    "how long a name-server host's NXDOMAIN or empty answer is reused (0 = not at all)"),
 	STR(struct cfg_crawl, quarantine_dir, ".",
 	    "folder for batches the database refuses for their data (0600 psql scripts)"),
 	END

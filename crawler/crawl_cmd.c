@@ -1,7 +1,8 @@
 /*
  * crawl_cmd — wires the configuration, the claim connection, the engine and
  * the writer together, handles SIGINT/SIGTERM (finish what is in flight,
- * flush, exit 0) and prints the summary line "responses=N stored=M".
+ * flush, exit 0) and prints the summary line "responses=N stored=M ...
+ * ns_cached=C ...".
  */
 #include "config.h"
 
@@ -102,8 +103,8 @@ crawl_summary(const struct crawl_stats *stats, const struct store_writer_totals 
     long long lost)
 {
 	printf("crawl: responses=%lld stored=%lld timeouts=%lld skipped=%lld visits=%lld "
-	    "seconds=%.1f rate=%.0f/s", stats->responses, totals->stored, stats->timeouts,
-	    stats->skipped, stats->visits, stats->seconds,
+	    "ns_cached=%lld seconds=%.1f rate=%.0f/s", stats->responses, totals->stored,
+	    stats->timeouts, stats->skipped, stats->visits, stats->ns_cached, stats->seconds,
 	    stats->seconds > 0 ? stats->responses / stats->seconds : 0.0);
 	if (totals->quarantined > 0)
 		printf(" quarantined=%lld", totals->quarantined);
@@ -206,7 +207,10 @@ const struct cli_verb crawl_cmd_crawl = {
 	"that long (30s, 5m, ...); else run\n"
 	"until SIGINT/SIGTERM. In-flight queries are always finished and every\n"
 	"response is flushed to PostgreSQL. SIGHUP is ignored: the configuration is\n"
-	"read at start only. Ends with one line:\n"
-	"crawl: responses=N stored=M timeouts=T skipped=S visits=V seconds=X rate=R/s",
+	"read at start only. Ends with one line (here in two):\n"
+	"  crawl: responses=N stored=M timeouts=T skipped=S visits=V ns_cached=C\n"
+	"  seconds=X rate=R/s\n"
+	"where C counts name-server host lookups answered from the crawler's NS\n"
+	"cache instead of asked (crawl.ns_cache_entries: 0 turns the cache off).",
 	NULL, "oad:", crawl_opts
 };

@@ -237,7 +237,9 @@ crawl_engine_create(const struct cfg *cfg, char *err, size_t errlen)
 	e->claim->opts.lease_ms = cfg->schedule.lease_ms;
 	e->claim->opts.owner = e->owner;
 	e->claim->wakefd = -1;
-	if ((e->io = udpio_create(ENGINE_RCVBUF)) == NULL)
+	if ((e->io = udpio_create(ENGINE_RCVBUF)) == NULL ||
+	    (cfg->crawl.ns_cache_entries > 0 && (e->nsc = nscache_create(
+	    (size_t)cfg->crawl.ns_cache_entries, cfg->crawl.ns_cache_negative_ms * 1000)) == NULL))
 		goto oom;
 	if ((e->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
 	    (e->claim->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0 ||
@@ -267,6 +269,7 @@ crawl_engine_destroy(struct crawl_engine *e)
 	for (size_t i = 0; i < e->n; i++)
 		vantage_destroy(e->v[i]);
 	udpio_destroy(e->io);	/* after the vantages: closing their sockets uses it */
+	nscache_destroy(e->nsc);	/* after the vantages: their last answers free its waiters */
 	if (e->epfd >= 0)
 		close(e->epfd);
 	free(e->v);

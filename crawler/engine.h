@@ -5,8 +5,11 @@
  *
  * A visit of a domain asks every vantage for A, AAAA and NS; for each NS
  * name a vantage returns, that vantage is asked for the name's A and AAAA
- * (at most ENGINE_MAX_NS names per vantage and visit). Every response,
- * timeouts included, becomes one obs for the writer.
+ * (at most ENGINE_MAX_NS names per vantage and visit), unless the crawler's
+ * NS host cache (crawler/nscache.h) knows the answer or another visit has
+ * already asked: then the visit gets that answer, as an obs of its own
+ * flagged OBS_FLAG_CACHED. Every response, timeouts included, becomes one
+ * obs for the writer.
  *
  * The engine asks the scheduler what is due (queue_claim) and starts new
  * visits only while some vantage has room and the writer's backlog is
@@ -33,6 +36,7 @@ struct crawl_stats {
 	long long timeouts;
 	long long skipped;	/* queries a backed-up vantage never sent */
 	long long visits;
+	long long ns_cached;	/* NS host lookups answered by the cache or another visit's query */
 	double seconds;
 };
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "crawler/engine.h"
+#include "crawler/nscache.h"
 #include "storage/queue.h"
 #include "storage/store.h"
 #include "storage/writer.h"
@@ -67,6 +68,7 @@ struct crawl_engine {
 	struct store_writer *writer;	/* observations, then the visits' reports */
 	struct store_writer *queue;	/* claims, on a connection of their own */
 	struct udpio *io;		/* the vantages' UDP, batched */
+	struct nscache *nsc;		/* NS host lookups; NULL: off */
 	struct crawl_stats stats;
 	long long active;		/* visits in progress */
 	struct queue_item *claimed;	/* claimed, not yet visited */

@@ -2,15 +2,20 @@
  * visit — one visit of a domain: A, AAAA and NS through every vantage,
  * then A and AAAA of each name server a vantage returned (at most
  * ENGINE_MAX_NS per vantage and visit), each response copied into an obs
- * for the writer and folded into what the scheduler is told.
+ * for the writer and folded into what the scheduler is told. A name
+ * server's lookup goes through the NS cache first: a hit is recorded at
+ * once, a lookup another visit has asked waits for that answer.
  *
  * Memory: a visit lives until its last query is done; a query until its
- * done() callback. Responses are copied into an obs inside that callback
- * (c-ares lends the buffer only for the call).
+ * done() callback, or, waiting in the NS cache, until the query it waits
+ * for is done (it holds its visit open meanwhile, so the cache never
+ * points at a freed one). Responses are copied into an obs inside that
+ * callback (c-ares lends the buffer only for the call).
  */
 #include "config.h"
 
 #include <ares.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +45,7 @@ struct visit {
 
 struct crawl_query {
 	struct vantage_query vq;
+	struct nscache_waiter wait;	/* waiting in the NS cache for another visit's query */
 	struct visit *visit;
 	size_t vi;		/* index of the vantage */
 	char qname[];		/* empty: the visit's domain */
@@ -47,6 +53,8 @@ struct crawl_query {
 
 static void engine_submit(struct crawl_engine *e, struct visit *vis, size_t vi,
     const char *qname, int qtype);
+static void engine_ask_ns(struct crawl_engine *e, struct visit *vis, size_t vi, const char *ns,
+    int qtype);
 
 static int
 engine_outcome(int status)
@@ -81,17 +89,17 @@ engine_fan_out(struct crawl_engine *e, struct visit *vis, size_t vi, const struc
 			continue;
 		vis->ns[vis->n_ns++].vantage = (int)vi;
 		vis->ns_per_vantage[vi]++;
-		engine_submit(e, vis, vi, ns, T_A);
-		engine_submit(e, vis, vi, ns, T_AAAA);
+		engine_ask_ns(e, vis, vi, ns, T_A);
+		engine_ask_ns(e, vis, vi, ns, T_AAAA);
 	}
 }
 
 /*
- * Build the obs for one response and queue it for the writer; the outcome
- * goes to *rcode. Returns 0, or -1 when out of memory.
+ * Build the obs for one response (parsed into *ans); the outcome goes to
+ * *rcode_out. NULL when out of memory.
  */
-static int
-engine_record(struct crawl_engine *e, struct crawl_query *q, int status,
+static struct obs *
+engine_obs(struct crawl_engine *e, struct crawl_query *q, int status,
     const unsigned char *abuf, int alen, struct dns_answer *ans, int *rcode_out)
 {
 	int64_t latency = clock_mono_us() - q->vq.sent_us;
@@ -111,7 +119,7 @@ engine_record(struct crawl_engine *e, struct crawl_query *q, int status,
 	for (size_t i = 0; i < ans->n; i++)
 		strbytes += strlen(ans->rr[i].data) + 1;
 	if ((o = obs_create(ans->n, strbytes)) == NULL)
-		return -1;
+		return NULL;
 	o->domain_id = q->visit->domain_id;
 	o->observed_us = clock_wall_us() - latency;
 	o->vantage_id = e->vantage_id[q->vi];
@@ -126,12 +134,29 @@ engine_record(struct crawl_engine *e, struct crawl_query *q, int status,
 		o->rr[i].is_addr = ans->rr[i].is_addr;
 		o->rr[i].data = obs_strdup(o, ans->rr[i].data);
 	}
-	store_writer_put(e->writer, o);
-	e->stats.responses++;
-	if (rcode == OBS_TIMEOUT)
-		e->stats.timeouts++;
 	*rcode_out = rcode;
-	return 0;
+	return o;
+}
+
+/* Count O and hand it to the writer, which takes it. */
+static void
+engine_put(struct crawl_engine *e, struct obs *o)
+{
+	e->stats.responses++;
+	if (o->rcode == OBS_TIMEOUT)
+		e->stats.timeouts++;
+	if ((o->flags & OBS_FLAG_CACHED) != 0)
+		e->stats.ns_cached++;
+	store_writer_put(e->writer, o);
+}
+
+/* Record O, an answer reused (nscache_copy), as Q's: for its visit's domain, now. */
+static void
+engine_put_reused(struct crawl_engine *e, struct crawl_query *q, struct obs *o)
+{
+	o->domain_id = q->visit->domain_id;
+	o->observed_us = clock_wall_us();
+	engine_put(e, o);
 }
 
 /* FNV-1a of an address: summed over a visit, an order-free fingerprint. */
@@ -196,6 +221,45 @@ engine_visit_done(struct crawl_engine *e, struct visit *vis)
 	e->stats.visits++;
 }
 
+/* Q is done: free it, and end its visit when it was the visit's last. */
+static void
+engine_query_done(struct crawl_engine *e, struct crawl_query *q)
+{
+	struct visit *vis = q->visit;
+
+	free(q);
+	if (--vis->pending == 0)
+		engine_visit_done(e, vis);
+}
+
+/*
+ * The answer O to name-server lookup Q (NULL: none measured, STATUS says
+ * why) goes into the NS cache and to every visit waiting for it: each gets
+ * its own copy (a query never sent is skipped for them too).
+ */
+static void
+engine_answer_waiters(struct crawl_engine *e, struct crawl_query *q, int status,
+    const struct obs *o)
+{
+	struct nscache_waiter *w = nscache_complete(e->nsc, q->vi, q->qname, q->vq.qtype, o,
+	    clock_mono_us());
+
+	while (w != NULL) {
+		struct crawl_query *wq = (struct crawl_query *)(void *)((char *)w -
+		    offsetof(struct crawl_query, wait));
+		struct obs *copy;
+
+		w = w->next;
+		if (status == VANTAGE_SKIPPED)
+			e->stats.skipped++;
+		else if (o != NULL && (copy = nscache_copy(o, 0)) != NULL)
+			engine_put_reused(e, wq, copy);
+		else if (o != NULL)
+			log_warnx("crawl: out of memory recording a response for %s", wq->visit->name);
+		engine_query_done(e, wq);
+	}
+}
+
 void
 engine_done(struct vantage_query *vq, int status, int timeouts, const unsigned char *abuf,
     int alen, void *arg)
@@ -204,6 +268,7 @@ engine_done(struct vantage_query *vq, int status, int timeouts, const unsigned c
 	struct crawl_query *q = (struct crawl_query *)vq;
 	struct visit *vis = q->visit;
 	static struct dns_answer ans;	/* the loop is single-threaded; keeps 33 KB off the stack */
+	struct obs *o = NULL;
 
 	(void)timeouts;
 	if (status == VANTAGE_SKIPPED) {
@@ -211,27 +276,30 @@ engine_done(struct vantage_query *vq, int status, int timeouts, const unsigned c
 	} else if (status != ARES_EDESTRUCTION) {
 		int rcode = 0;
 
-		if (engine_record(e, q, status, abuf, alen, &ans, &rcode) != 0)
+		if ((o = engine_obs(e, q, status, abuf, alen, &ans, &rcode)) == NULL)
 			log_warnx("crawl: out of memory recording a response for %s", vis->name);
 		else if (q->qname[0] == '\0' && vq->qtype == T_NS && rcode == 0)
 			engine_fan_out(e, vis, q->vi, &ans);
 		else if (q->qname[0] == '\0' && vq->qtype != T_NS)
 			engine_note(vis, rcode, &ans);
 	}
-	free(q);
-	if (--vis->pending == 0)
-		engine_visit_done(e, vis);
+	if (q->qname[0] != '\0' && e->nsc != NULL)
+		engine_answer_waiters(e, q, status, o);
+	if (o != NULL)
+		engine_put(e, o);
+	engine_query_done(e, q);
 }
 
-static void
-engine_submit(struct crawl_engine *e, struct visit *vis, size_t vi, const char *qname, int qtype)
+/* A query of VIS through vantage VI (QNAME NULL: the domain). NULL when out of memory (logged). */
+static struct crawl_query *
+engine_query(struct visit *vis, size_t vi, const char *qname, int qtype)
 {
 	size_t n = qname != NULL ? strlen(qname) : 0;
 	struct crawl_query *q = calloc(1, sizeof(*q) + n + 1);
 
 	if (q == NULL) {
 		log_warnx("crawl: out of memory; query for %s not sent", vis->name);
-		return;
+		return NULL;
 	}
 	if (n > 0)
 		memcpy(q->qname, qname, n + 1);
@@ -239,8 +307,48 @@ engine_submit(struct crawl_engine *e, struct visit *vis, size_t vi, const char *
 	q->vi = vi;
 	q->vq.qname = n > 0 ? q->qname : vis->name;
 	q->vq.qtype = qtype;
-	vis->pending++;
-	vantage_submit(e->v[vi], &q->vq);
+	return q;
+}
+
+static void
+engine_send(struct crawl_engine *e, struct crawl_query *q)
+{
+	q->visit->pending++;
+	vantage_submit(e->v[q->vi], &q->vq);
+}
+
+static void
+engine_submit(struct crawl_engine *e, struct visit *vis, size_t vi, const char *qname, int qtype)
+{
+	struct crawl_query *q = engine_query(vis, vi, qname, qtype);
+
+	if (q != NULL)
+		engine_send(e, q);
+}
+
+/*
+ * Ask vantage VI for QTYPE of name server NS for VIS, unless the NS cache
+ * has the answer (recorded now) or another visit has asked (VIS waits).
+ */
+static void
+engine_ask_ns(struct crawl_engine *e, struct visit *vis, size_t vi, const char *ns, int qtype)
+{
+	struct crawl_query *q = engine_query(vis, vi, ns, qtype);
+	struct obs *hit = NULL;
+	enum nscache_status st;
+
+	if (q == NULL)
+		return;
+	st = e->nsc != NULL ? nscache_lookup(e->nsc, vi, ns, qtype, clock_mono_us(), &q->wait, &hit) :
+	    NSCACHE_ASK;
+	if (st == NSCACHE_HIT) {
+		engine_put_reused(e, q, hit);
+		free(q);
+	} else if (st == NSCACHE_WAIT) {
+		vis->pending++;		/* served by engine_answer_waiters() */
+	} else {
+		engine_send(e, q);
+	}
 }
 
 /* Start a visit of ITEM: A, AAAA and NS through every vantage. */

@@ -23,8 +23,9 @@
 #define OBS_ANSWER_COLUMNS "domain_id, observed_at, vantage_id, qtype, rrtype, ttl, addr, " \
 	"target, qname"
 
-#define OBS_FLAG_TC 1
-#define OBS_FLAG_TCP 2
+#define OBS_FLAG_TC 1		/* the answer was truncated */
+#define OBS_FLAG_TCP 2		/* it came over TCP (larger than the EDNS size) */
+#define OBS_FLAG_CACHED 4	/* answered from the crawler's NS host cache, not asked */
 
 struct obs_rr {
 	uint16_t type;
