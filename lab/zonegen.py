@@ -174,6 +174,11 @@ class Generator:
         return answer_records(owner, fam, pool, spec, seed)
 
     def nameservers(self, where, apex, spec, lines):
+        if "hosts" in spec:
+            # shared name servers (a hosting provider's): names of another entry's zone
+            lines.extend("@ %d IN NS %s" % (int(spec.get("ttl", 300)), fqdn(str(h), self.tld))
+                         for h in spec["hosts"])
+            return
         names = int(spec.get("names", 2))
         answers = min(int(spec.get("answers", names)), names)
         rotation = int(spec.get("rotation", 0))
