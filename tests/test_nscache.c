@@ -28,7 +28,7 @@ static struct obs *
 answer(const char *host, int rcode, size_t n, const uint32_t *ttls)
 {
 	struct obs *o = obs_create(n, strlen(host) + 1 + n * 16);
-	char addr[16];
+	char addr[32];
 
 	assert_non_null(o);
 	o->domain_id = 7;
@@ -38,7 +38,7 @@ answer(const char *host, int rcode, size_t n, const uint32_t *ttls)
 	o->latency_us = 1234;
 	o->qname = obs_strdup(o, host);
 	for (size_t i = 0; i < n; i++) {
-		snprintf(addr, sizeof(addr), "192.0.2.%zu", i + 1);
+		snprintf(addr, sizeof(addr), "192.0.2.%d", (int)(i % 250) + 1);
 		o->rr[i].type = A;
 		o->rr[i].ttl = ttls[i];
 		o->rr[i].is_addr = 1;
