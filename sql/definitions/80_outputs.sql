@@ -121,7 +121,7 @@ COMMENT ON FUNCTION fw_stix_bundle(text[]) IS
 -- LABELS (NULL: every tracked domain).
 CREATE OR REPLACE FUNCTION fw_pdns_lines(labels text[]) RETURNS SETOF text
 LANGUAGE sql STABLE AS $$
-SELECT json_build_object('rrname', h.rrname, 'rrtype', h.rrtype, 'rdata', h.rdata,
+SELECT jsonb_build_object('rrname', h.rrname, 'rrtype', h.rrtype, 'rdata', h.rdata,
                          'time_first', extract(epoch FROM min(h.time_first))::bigint,
                          'time_last', extract(epoch FROM max(h.time_last))::bigint,
                          'count', sum(h.count))::text
