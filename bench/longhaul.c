@@ -17,12 +17,13 @@
  * the struct obs a real visit makes, with observed_at = fake time, handed
  * to the real writer (storage/writer.h: binary COPY, and whatever rollup
  * the writer maintains). A week of today's policy over 100,000 domains is
- * about 2e9 responses: storing all of it would take hours and hundreds of
- * GB, so bytes are measured on the sample and given per domain.
+ * about 5e9 responses (7,400 a domain a day, 1.7 MB stored): storing all of
+ * it would take days and over a TB, so bytes are measured on the sample and
+ * given per domain.
  *
  * Scoring: at 5, 10, 20, ... fake minutes (so the visits until a label are
- * seen closely), then every LONGHAUL_SCORE_EVERY fake seconds, the writer is drained
- * and `fluxwatch score --all` runs with a window reaching back exactly
+ * seen closely), then every LONGHAUL_SCORE_EVERY fake seconds, the writer
+ * is drained and `fluxwatch score --all` runs with a window reaching back exactly
  * LONGHAUL_WINDOW before the fake now (the observations after it do not
  * exist yet), so the real pass (fw_analyze_observations, fw_features,
  * fw_label) scores what it would have then; its wall time is one "seconds

@@ -17,8 +17,8 @@
 #   of a stratified sample (every k-th domain of each class, LONGHAUL_STORED
 #   domains) are turned into struct obs and go through the real writer
 #   (binary COPY, and the rollup the writer keeps). Storing every response
-#   of today's policy for 100,000 domains over a week (~2e9 rows) would take
-#   hours and ~300 GB, so bytes are measured on the sample, per domain.
+#   of today's policy for 100,000 domains over a week (~5e9 responses) would
+#   take days and over a TB, so bytes are measured on the sample, per domain.
 # * Scoring: every LONGHAUL_SCORE_EVERY fake seconds the real `fluxwatch
 #   score --all` runs with a window that reaches back LONGHAUL_WINDOW before
 #   the fake now (nothing after it exists yet), so no hook is needed; its
