@@ -98,15 +98,13 @@ struct lh_opts {
 struct lh_state {
 	int64_t id;		/* domains.id */
 	int64_t next_ms;	/* fake ms since the start */
-	int64_t prev_ms;	/* the last interval */
 	int64_t flux_ms;	/* first flux label at (fake ms), -1: none yet */
 	int64_t first_ms;	/* first visit */
 	int64_t flip_ms;	/* first visit after it turned flux (-1: not yet) */
 	uint32_t visits;
 	uint32_t flip_visits;	/* visits made before that one */
 	uint32_t flux_visits;	/* visits made when first labelled flux */
-	uint32_t settled;	/* visits since its label said settled */
-	int fail_streak;
+	struct queue_state q;	/* what the queue keeps of it (domains' columns) */
 	int8_t label;
 	uint8_t stored;
 };
@@ -448,32 +446,17 @@ lh_fan_out(struct lh_run *r, uint32_t i, int64_t t_ms, int v, const struct lh_an
 }
 
 /*
- * The next interval of domain I after SEEN.
- *
- * REVISITS HOOK: the "new" policy's settle_after back-off is a stand-in
- * here until storage/queue.c has it: once the domain's latest label says it
- * is settled (benign or cdn), its visits count up, and past settle_after
- * each interval is twice the last (never below queue_next_interval()'s,
- * never above max_interval); a flux label or a change of label starts the
- * count again. When the revisits work lands, fill its fields of struct
- * queue_visit / queue_policy (settled count, previous interval,
- * settle_after) from r->st[i] here and delete the doubling below.
+ * The next interval of domain I after SEEN: the real schedule
+ * (queue_next_interval), with the defaults' min and max interval; the
+ * "new" policy backs off settled domains (schedule.settle_after,
+ * schedule.backoff), "today" never does (settle_after 0).
  */
 static int64_t
 lh_interval(struct lh_run *r, uint32_t i, const struct queue_visit *seen)
 {
-	const struct queue_policy pol = { 60000, 6 * 3600000, 0 };	/* the schedule defaults */
-	struct lh_state *s = &r->st[i];
-	int64_t ms = queue_next_interval(&pol, seen, &s->fail_streak);
+	const struct queue_policy pol = { 60000, 6 * 3600000, r->o.news ? r->o.settle_after : 0, 2, 0 };
 
-	if (r->o.news && (s->label == LB_BENIGN || s->label == LB_CDN) &&
-	    ++s->settled > (uint32_t)r->o.settle_after) {
-		int64_t doubled = s->prev_ms * 2 < pol.max_interval_ms ? s->prev_ms * 2 : pol.max_interval_ms;
-
-		ms = doubled > ms ? doubled : ms;
-	}
-	s->prev_ms = ms;
-	return ms;
+	return queue_next_interval(&pol, seen, &r->st[i].q);
 }
 
 static void
@@ -482,7 +465,7 @@ lh_visit(struct lh_run *r, uint32_t i)
 	static const int qt[3] = { LH_T_A, LH_T_AAAA, LH_T_NS };
 	struct lh_state *s = &r->st[i];
 	struct lh_count *c = &r->c[r->m.dom[i].cls];
-	struct queue_visit seen = { s->id, s->fail_streak, 0, 0, -1, 0 };
+	struct queue_visit seen = { s->id, s->q, 0, 0, -1, 0 };
 	int64_t t_ms = s->next_ms;
 	struct lh_answer a;
 
@@ -525,8 +508,12 @@ lh_set_label(struct lh_run *r, uint32_t i, int label, int64_t t_ms)
 {
 	struct lh_state *s = &r->st[i];
 
-	if (label != s->label)
-		s->settled = 0;
+	/* the scoring pass's count (fw_settled_passes): passes in a row that
+	 * repeated a benign, cdn or unresolved label */
+	if (label == s->label && (label == LB_BENIGN || label == LB_CDN || label == LB_UNRESOLVED))
+		s->q.settled_passes++;
+	else
+		s->q.settled_passes = 0;
 	s->label = (int8_t)label;
 	if ((label == LB_SINGLE || label == LB_DOUBLE) && s->flux_ms < 0 && s->flip_ms >= 0) {
 		s->flux_ms = t_ms;

@@ -59,12 +59,12 @@ geo_dir=${FW_GEO_DIR:-$top/var/geo}
 
 # The observation tables, in one place: raw (what each visit measured) and
 # rollup (kept by the writer); each name counts with all its partitions.
-raw_tables=${LONGHAUL_RAW_TABLES:-responses answers}
-rollup_tables=${LONGHAUL_ROLLUP_TABLES:-}
+raw_tables=${LONGHAUL_RAW_TABLES:-visits}
+rollup_tables=${LONGHAUL_ROLLUP_TABLES:-history runs answer_sets qnames}
 # The reference for a scoring pass: one scan of the raw answers of the window.
 ref_sql=${LONGHAUL_REF_SQL:-"SELECT count(DISTINCT (domain_id, addr)) FROM answers WHERE observed_at >= to_timestamp($LONGHAUL_END - $LONGHAUL_WINDOW)"}
 # The partitioned raw tables whose past partitions are made here.
-partitioned=${LONGHAUL_PARTITIONED:-responses answers}
+partitioned=${LONGHAUL_PARTITIONED:-visits}
 
 tmp=$(mktemp -d)
 tpl=fwbench_lh_tpl_$$
