@@ -3,7 +3,8 @@
 # in the same run, on the same warm lab vantage and the same query mix.
 #
 # Builds a static zone of NAMES (default 50,000) names, serves it through one
-# Unbound vantage of the flux lab with a cache large enough to hold every
+# Unbound vantage of the flux lab (BENCH_VANTAGES=N: N vantages, which the crawl
+# asks each; the rates then compare N times dnsperf's work, the bytes stay per response) with a cache large enough to hold every
 # answer, warms that cache, seeds the names and lets PostgreSQL vacuum and
 # analyse the new queue (as autovacuum would soon after an import). Then,
 # BENCH_ROUNDS times (default 3), back to back:
@@ -52,7 +53,8 @@ awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++) printf "h%d.bench.lab\n", i }' >"
 awk '{ print $1, "A"; print $1, "AAAA"; print $1, "NS" }' "$tmp/names" >"$tmp/queries"
 queries=$(wc -l <"$tmp/queries")
 
-"$top/lab/labctl" start --zone "$tmp/bench.zone" --vantages 1 --cache 512 >/dev/null
+nv=${BENCH_VANTAGES:-1}	# vantages the crawl asks (dnsperf asks the first)
+"$top/lab/labctl" start --zone "$tmp/bench.zone" --vantages "$nv" --cache 512 >/dev/null
 vantage=$LAB_NET.11
 dnsperf_run() { /usr/bin/time -f 'cpu %U %S' dnsperf -s "$vantage" -p 5300 -d "$tmp/queries" -n 1 -c 4 -q 500 -t 5 2>&1; }
 dnsperf_run >/dev/null                                     # warm the cache
@@ -64,7 +66,7 @@ dnsperf_stats() { psql -qc CHECKPOINT >/dev/null 2>&1 || true; dnsperf_run | awk
 cat >"$tmp/fw.yaml" <<YAML
 database: {}
 resolvers:
-  - {name: bench, address: $vantage, port: 5300, max_inflight: ${BENCH_INFLIGHT:-200}, timeout: 2s, tries: 2}
+$(for i in $(seq "$nv"); do echo "  - {name: bench$i, address: $LAB_NET.$((10 + i)), port: 5300, max_inflight: ${BENCH_INFLIGHT:-200}, timeout: 2s, tries: 2}"; done)
 crawl: {batch_rows: 20000, flush_interval: 500ms, claim_batch: ${BENCH_CLAIM:-5000}}
 schedule: {partition_span: 1d}
 YAML
@@ -116,7 +118,7 @@ sizes >"$tmp/sizeN"
 hz=$(getconf CLK_TCK)
 read -r raw1 roll1 rows1 <"$tmp/size1"
 read -r rawN rollN rowsN <"$tmp/sizeN"
-awk -v q="$queries" -v hz="$hz" -v raw1="$raw1" -v roll1="$roll1" -v rows1="$rows1" \
+awk -v q="$queries" -v nv="$nv" -v hz="$hz" -v raw1="$raw1" -v roll1="$roll1" -v rows1="$rows1" \
     -v rawN="$rawN" -v rollN="$rollN" -v rowsN="$rowsN" '
 {
 	rate = $5 / ($7 - $6); rss = $12 > rss ? $12 : rss
@@ -135,7 +137,7 @@ END {
 		raw = (rawN - raw1) / rep; roll = (rollN - roll1) / rep
 		printf "database growth per repeated response: %.1f bytes (raw %.1f, rollup %.1f), over %d repeated\n", raw + roll, raw, roll, rep
 		# a month at one visit per name every 301 s (TTL 300 + 1 s): raw for 7 days, the rollup as measured
-		day = 86400 / 301 * q
+		day = 86400 / 301 * q * nv
 		printf "a month (visits every 301 s, %d names): raw %.1f GB (7 days kept), rollup %.1f GB, total %.1f GB\n", q / 3,
 		    raw * day * 7 / 1e9, (rollN + roll * day * 30) / 1e9, (raw * day * 7 + rollN + roll * day * 30) / 1e9
 	}
