@@ -3,7 +3,9 @@
  * locked, emptied and refilled with COPY, so a failed load changes nothing.
  * Bad lines are named (FILE:LINE) and skipped; an unreadable file, a file
  * without valid rows or with too many bad lines, and a result much smaller
- * than the table it replaces (unless --force) abort (common/replace.h).
+ * than the table it replaces (unless --force) abort (common/replace.h). The
+ * ASN or country the scoring rollup keeps per address (table addresses) is
+ * looked up again in the same transaction.
  */
 #include "config.h"
 
@@ -147,7 +149,9 @@ ranges_files(const struct ranges_kind *k, struct store_copy *cp, char **files, i
 /*
  * Replace the table with the files' rows in one transaction, or change
  * nothing: any file failing its checks, or the new rows being much fewer
- * than the old ones without FORCE, rolls it back. 0 or -1 (logged).
+ * than the old ones without FORCE, rolls it back. The ASN or country the
+ * scoring rollup keeps for every address seen is looked up again in the
+ * same transaction. 0 or -1 (logged).
  */
 static int
 ranges_replace(const struct ranges_kind *k, struct store *st, char **files, int n, int force,
@@ -172,6 +176,12 @@ ranges_replace(const struct ranges_kind *k, struct store *st, char **files, int 
 		failed = 1;
 	}
 	if (!failed && replace_size_check(old, *rows, force, err, sizeof(err)) != 0) {
+		log_warnx("%s load: %s", k->verb->name, err);
+		failed = 1;
+	}
+	/* the ASN or country kept per known address (table addresses) follows */
+	if (!failed && store_exec(st, "SELECT fw_addresses_refresh($1::regclass)", 1, &k->table,
+	    err, sizeof(err)) != 0) {
 		log_warnx("%s load: %s", k->verb->name, err);
 		failed = 1;
 	}

@@ -221,6 +221,140 @@ BEGIN
     ORDER BY 1, 2, 3, 4, 5;
 END $$;
 
+-- The scoring rollup (tables: sql/012_score_rollup.sql), kept beside
+-- history and runs so that a scoring pass reads a few rows per domain
+-- instead of its lookups (sql/definitions/50_features.sql). Of each
+-- domain's own A/AAAA lookups (qname_id 0): the counts per vantage and day
+-- (lookup_days); its latest times (domain_rollup); those after its last
+-- address that failed or held no address (after_address, pruned as a newer
+-- address comes). Every address not seen before, with its ASN and country
+-- (addresses); each record data per domain, and the networks of its
+-- addresses (domain_records). Batches may come in any order, but for two
+-- cases: an answer (the address records a vantage got at one instant: an
+-- A and an AAAA lookup sent together) split across two batches is merged
+-- with the day's last answer only, and the lookups stored before a
+-- domain's first address ever are not kept as following it.
+CREATE OR REPLACE FUNCTION fw_stage_score_rollup() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF to_regclass('pg_temp.stage_answers_own') IS NULL THEN
+        CREATE TEMP TABLE stage_answers_own (
+            domain_id bigint, vantage_id smallint, day date, observed_at timestamptz, n integer)
+            ON COMMIT DELETE ROWS;
+    END IF;
+    INSERT INTO stage_answers_own
+    SELECT k.domain_id, k.vantage_id, (k.observed_at AT TIME ZONE 'UTC')::date, k.observed_at,
+           sum(cardinality(array_remove(k.addrs, NULL)))
+    FROM stage_keyed k
+    WHERE k.qname_id = 0 AND k.qtype IN (1, 28) AND cardinality(array_remove(k.addrs, NULL)) > 0
+    GROUP BY 1, 2, 3, 4;
+
+    -- the other half of the day's last answer: merged into it
+    UPDATE lookup_days d SET answers = d.answers - 1, last_answer_n = d.last_answer_n + a.n,
+                             max_addresses = greatest(d.max_addresses, d.last_answer_n + a.n)
+    FROM stage_answers_own a
+    WHERE d.domain_id = a.domain_id AND d.vantage_id = a.vantage_id AND d.day = a.day
+      AND d.last_answer_at = a.observed_at;
+
+    INSERT INTO lookup_days AS d (domain_id, vantage_id, day, lookups, noerror, nxdomain, servfail,
+                                  transport_failures, answers, addresses, max_addresses, first_at,
+                                  last_at, last_answer_at, last_answer_n)
+    SELECT l.domain_id, l.vantage_id, l.day, l.lookups, l.noerror, l.nxdomain, l.servfail,
+           l.transport_failures, coalesce(a.answers, 0), coalesce(a.addresses, 0),
+           coalesce(a.max_n, 0), l.first_at, l.last_at, a.last_at, coalesce(a.last_n, 0)
+    FROM (SELECT k.domain_id, k.vantage_id, (k.observed_at AT TIME ZONE 'UTC')::date AS day,
+                 count(*) AS lookups, count(*) FILTER (WHERE k.rcode = 0) AS noerror,
+                 count(*) FILTER (WHERE k.rcode = 3) AS nxdomain,
+                 count(*) FILTER (WHERE k.rcode = 2) AS servfail,
+                 count(*) FILTER (WHERE k.rcode < 0) AS transport_failures,
+                 min(k.observed_at) AS first_at, max(k.observed_at) AS last_at
+          FROM stage_keyed k WHERE k.qname_id = 0 AND k.qtype IN (1, 28)
+          GROUP BY 1, 2, 3) l
+    LEFT JOIN (SELECT domain_id, vantage_id, day, count(*) AS answers, sum(n) AS addresses,
+                      max(n) AS max_n, max(observed_at) AS last_at,
+                      (array_agg(n ORDER BY observed_at DESC))[1] AS last_n
+               FROM stage_answers_own GROUP BY 1, 2, 3) a USING (domain_id, vantage_id, day)
+    ORDER BY 1, 2, 3
+    ON CONFLICT (domain_id, vantage_id, day) DO UPDATE
+    SET lookups = d.lookups + excluded.lookups, noerror = d.noerror + excluded.noerror,
+        nxdomain = d.nxdomain + excluded.nxdomain, servfail = d.servfail + excluded.servfail,
+        transport_failures = d.transport_failures + excluded.transport_failures,
+        answers = d.answers + excluded.answers, addresses = d.addresses + excluded.addresses,
+        max_addresses = greatest(d.max_addresses, excluded.max_addresses),
+        first_at = least(d.first_at, excluded.first_at), last_at = greatest(d.last_at, excluded.last_at),
+        last_answer_n = CASE WHEN excluded.last_answer_at > d.last_answer_at OR d.last_answer_at IS NULL
+                             THEN excluded.last_answer_n ELSE d.last_answer_n END,
+        last_answer_at = greatest(d.last_answer_at, excluded.last_answer_at);
+
+    INSERT INTO domain_rollup AS r (domain_id, observed_until, last_lookup_at, first_address_at,
+                                    last_address_at)
+    SELECT k.domain_id, k.until, k.last_lookup, a.first_address, a.last_address
+    FROM (SELECT domain_id, max(observed_at) AS until,
+                 max(observed_at) FILTER (WHERE qname_id = 0 AND qtype IN (1, 28)) AS last_lookup
+          FROM stage_keyed GROUP BY 1) k
+    LEFT JOIN (SELECT domain_id, min(observed_at) AS first_address, max(observed_at) AS last_address
+               FROM stage_answers_own GROUP BY 1) a USING (domain_id)
+    ORDER BY 1
+    ON CONFLICT (domain_id) DO UPDATE
+    SET observed_until = greatest(r.observed_until, excluded.observed_until),
+        last_lookup_at = greatest(r.last_lookup_at, excluded.last_lookup_at),
+        first_address_at = least(r.first_address_at, excluded.first_address_at),
+        last_address_at = greatest(r.last_address_at, excluded.last_address_at);
+
+    DELETE FROM after_address t USING domain_rollup r
+    WHERE r.domain_id IN (SELECT a.domain_id FROM stage_answers_own a)
+      AND t.domain_id = r.domain_id AND t.observed_at <= r.last_address_at;
+    INSERT INTO after_address (domain_id, observed_at, rcode)
+    SELECT k.domain_id, k.observed_at, k.rcode
+    FROM stage_keyed k JOIN domain_rollup r USING (domain_id)
+    WHERE k.qname_id = 0 AND k.qtype IN (1, 28) AND k.observed_at > r.last_address_at
+      AND (k.rcode <> 0 OR cardinality(k.rrtypes) > 0);
+
+    INSERT INTO addresses (addr, asn, country)
+    SELECT a.addr, fw_asn(a.addr), fw_country(a.addr)
+    FROM (SELECT DISTINCT x.addr FROM stage_answers x WHERE x.addr IS NOT NULL) a
+    WHERE NOT EXISTS (SELECT 1 FROM addresses c WHERE c.addr = a.addr)
+    ORDER BY 1 ON CONFLICT (addr) DO NOTHING;
+
+    -- each record data of the batch per domain, and the networks of its
+    -- addresses, an address with its ASN and country from addresses; the
+    -- vantages array grows only when a new vantage sees it
+    INSERT INTO domain_records AS r (domain_id, kind, rdata, addr, first_seen, last_seen, records,
+                                     ttl_min, ttl_max, vantages, asn, country)
+    SELECT x.domain_id, x.kind, x.rdata, x.addr, x.first_seen, x.last_seen, x.records, x.ttl_min,
+           x.ttl_max, x.vantages, c.asn, c.country
+    FROM (SELECT a.domain_id, k.kind,
+                 CASE WHEN k.net IS NULL THEN coalesce(host(a.addr), a.target, '') ELSE k.net::text END
+                     AS rdata,
+                 coalesce(k.net::inet, a.addr) AS addr, min(a.observed_at) AS first_seen,
+                 max(a.observed_at) AS last_seen, count(*) AS records, min(a.ttl) AS ttl_min,
+                 max(a.ttl) AS ttl_max, array_agg(DISTINCT a.vantage_id ORDER BY a.vantage_id) AS vantages
+          FROM (SELECT a.*, CASE WHEN a.qname IS NOT NULL THEN CASE WHEN a.addr IS NOT NULL THEN 4 END
+                                 WHEN a.addr IS NOT NULL AND a.qtype IN (1, 28) THEN 1
+                                 WHEN a.rrtype = 2 THEN 2
+                                 WHEN a.rrtype = 5 AND a.qtype IN (1, 28) THEN 3 END AS k1,
+                       CASE WHEN family(a.addr) = 4 THEN 0 ELSE 16 END AS v6
+                FROM stage_answers a) a
+          CROSS JOIN LATERAL (
+              SELECT a.k1 AS kind, NULL::cidr AS net WHERE a.k1 IS NOT NULL
+              UNION ALL SELECT 5, set_masklen(a.addr::cidr, 16 + a.v6) WHERE a.k1 = 1
+              UNION ALL SELECT 6, set_masklen(a.addr::cidr, 24 + 2 * a.v6) WHERE a.k1 = 1
+              UNION ALL SELECT 7, set_masklen(a.addr::cidr, 16) WHERE a.k1 = 4 AND a.v6 = 0) k
+          GROUP BY 1, 2, 3, 4) x
+    LEFT JOIN addresses c ON c.addr = x.addr AND x.kind IN (1, 4)
+    ORDER BY 1, 2, 3
+    ON CONFLICT (domain_id, kind, rdata) DO UPDATE
+    SET first_seen = least(r.first_seen, excluded.first_seen),
+        last_seen = greatest(r.last_seen, excluded.last_seen), records = r.records + excluded.records,
+        ttl_min = least(r.ttl_min, excluded.ttl_min), ttl_max = greatest(r.ttl_max, excluded.ttl_max),
+        vantages = CASE WHEN excluded.vantages <@ r.vantages THEN r.vantages
+                        ELSE (SELECT array_agg(DISTINCT v ORDER BY v)
+                              FROM unnest(r.vantages || excluded.vantages) v) END;
+    TRUNCATE stage_answers_own;
+END $$;
+COMMENT ON FUNCTION fw_stage_score_rollup() IS
+    'fw_store_batch: the staged batch counted into the scoring rollup (lookup_days, domain_rollup, '
+    'after_address, addresses, domain_records).';
+
 -- Store the staged batch: packed lookups and the rollup, in the caller's
 -- transaction. Returns the responses stored.
 CREATE OR REPLACE FUNCTION fw_store_batch() RETURNS bigint LANGUAGE plpgsql AS $$
@@ -230,6 +364,7 @@ BEGIN
     PERFORM fw_stage_key();
     PERFORM fw_stage_pack();
     PERFORM fw_stage_rollup();
+    PERFORM fw_stage_score_rollup();
     SELECT count(*) INTO n FROM stage_keyed;
     TRUNCATE stage_responses, stage_answers, stage_keyed;
     RETURN n;

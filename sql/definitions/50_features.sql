@@ -12,149 +12,125 @@ CREATE OR REPLACE FUNCTION fw_holz(ips bigint, asns bigint) RETURNS numeric
 COMMENT ON FUNCTION fw_holz(bigint, bigint) IS
     'Holz et al. flux-score from distinct addresses and ASNs (> 0: flux), a baseline.';
 
--- Features of every domain with observations since SINCE (set-based); with
--- only_changed, of those observed after their latest verdict (incremental
--- pass). Computed from the domain's own A/AAAA responses (qname IS NULL),
--- its NS answers and its name servers' addresses.
+-- Features of every domain with own A/AAAA lookups in the window [since,
+-- now]; with only_changed, of those observed after their latest verdict
+-- (incremental pass: the partial index domain_rollup_unscored lists them).
+-- Read from the scoring rollup, never from the raw lookups (tables:
+-- sql/012_score_rollup.sql; docs/scoring.md): the domain's lookup_days
+-- rows (lookups by outcome, answers and addresses per answer), its
+-- domain_records rows (addresses with their ASN and country, NS names,
+-- CNAME targets, its name servers' addresses) and its after_address rows
+-- (what followed its last address). A row is in the window when it last
+-- held (last_at, last_seen) within it, and then counts whole: exact when the
+-- window covers every lookup of the domain.
 CREATE OR REPLACE FUNCTION fw_features(since timestamptz, only_changed boolean DEFAULT false)
 RETURNS TABLE (domain_id bigint, f jsonb)
 LANGUAGE sql STABLE AS $$
 WITH todo AS (
-    SELECT x.domain_id FROM responses x WHERE x.observed_at >= since GROUP BY 1
-    HAVING NOT only_changed OR max(x.observed_at) > coalesce(
-        (SELECT max(v.scored_at) FROM verdicts v WHERE v.domain_id = x.domain_id), '-infinity')
-), r AS (
-    SELECT r.domain_id, r.vantage_id, r.observed_at, r.rcode, r.qtype
-    FROM responses r JOIN todo USING (domain_id)
-    WHERE r.observed_at >= since AND r.qname IS NULL AND r.qtype IN (1, 28)
-), a AS (
-    SELECT a.domain_id, a.vantage_id, a.observed_at, a.rrtype, a.ttl, a.addr, a.target
-    FROM answers a JOIN todo USING (domain_id)
-    WHERE a.observed_at >= since AND a.qname IS NULL AND a.qtype IN (1, 28)
-), addr AS (
-    SELECT a.* FROM a WHERE a.addr IS NOT NULL
-), uaddr AS (   -- each distinct address of a domain once: one ASN and one country
-                -- lookup per address, not per record
-    SELECT u.*, fw_asn(u.addr) AS asn, fw_country(u.addr) AS country
-    FROM (SELECT domain_id, addr, min(observed_at) AS first_seen,
-                 max(observed_at) AS last_seen, max(ttl) AS max_ttl
-          FROM addr GROUP BY 1, 2) u
-), asninfo AS (  -- the largest TTL seen is the closest to the zone's (caches count down)
-    SELECT domain_id, count(DISTINCT asn) AS asns,
-           count(*) FILTER (WHERE asn IS NULL) AS addrs_without_asn, count(*) AS addrs,
-           avg((asn IN (SELECT c.asn FROM cdn_asns c))::int) AS cdn_asn_share,
-           avg(coalesce(asn IN (SELECT h.asn FROM hosting_asns h), false)::int) AS hosting_share,
-           count(DISTINCT country) AS countries, bool_and(country IS NULL) AS no_country,
-           min(first_seen) AS first_address_at, max(last_seen) AS last_address_at,
-           max(max_ttl) AS max_ttl
-    FROM uaddr GROUP BY 1
-), growth AS (   -- addresses first seen after the first answer: the pool's growth
-    SELECT u.domain_id, count(*) FILTER (WHERE u.first_seen > ai.first_address_at) AS new_ips
-    FROM uaddr u JOIN asninfo ai USING (domain_id)
-    GROUP BY 1
-), after AS (    -- the domain's own A/AAAA responses after its last address; an empty
-                 -- NOERROR (NODATA: no AAAA for a v4-only name) says nothing either way
-    SELECT r.domain_id, count(*) FILTER (WHERE r.rcode <> 0 OR r.answer_count > 0) AS responses_after,
-           count(*) FILTER (WHERE r.rcode <> 0) AS gone_responses,
-           count(*) FILTER (WHERE r.rcode = 3) AS nxdomain_after,
-           min(r.observed_at) FILTER (WHERE r.rcode <> 0) AS gone_since
-    FROM responses r JOIN asninfo ai USING (domain_id)
-    WHERE r.observed_at > ai.last_address_at AND r.qname IS NULL AND r.qtype IN (1, 28)
-    GROUP BY 1
-), per_resp AS (
-    SELECT domain_id, vantage_id, observed_at, count(*) AS n FROM addr GROUP BY 1, 2, 3
+    SELECT s.domain_id, s.last_lookup_at, s.first_address_at, s.last_address_at FROM domain_rollup s
+    WHERE s.observed_until >= since
+      AND (NOT only_changed OR (s.observed_until > s.scored_at AND s.observed_until > coalesce(
+          (SELECT max(v.scored_at) FROM verdicts v WHERE v.domain_id = s.domain_id), '-infinity')))
+      AND EXISTS (SELECT 1 FROM domains d WHERE d.id = s.domain_id)
 ), resp AS (
-    SELECT domain_id, count(*) AS responses,
-           count(*) FILTER (WHERE rcode = 0) AS noerror,
-           count(*) FILTER (WHERE rcode = 3) AS nxdomain,
-           count(*) FILTER (WHERE rcode = 2) AS servfail,
-           count(*) FILTER (WHERE rcode < 0) AS transport_failures,
-           count(DISTINCT vantage_id) AS vantages,
-           min(observed_at) AS first_seen, max(observed_at) AS last_seen
-    FROM r WHERE EXISTS (SELECT 1 FROM domains d WHERE d.id = r.domain_id) GROUP BY 1
-), ad AS (
-    SELECT domain_id,
-           count(DISTINCT addr) AS ips,
-           count(DISTINCT addr) FILTER (WHERE family(addr) = 4) AS ips4,
-           count(DISTINCT addr) FILTER (WHERE family(addr) = 6) AS ips6,
-           count(DISTINCT CASE WHEN family(addr) = 4 THEN set_masklen(addr::cidr, 24)
-                               ELSE set_masklen(addr::cidr, 48) END) AS slash24s,
-           count(DISTINCT CASE WHEN family(addr) = 4 THEN set_masklen(addr::cidr, 16)
-                               ELSE set_masklen(addr::cidr, 32) END) AS slash16s,
-           min(ttl) AS min_ttl,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY ttl) AS median_ttl
-    FROM addr GROUP BY 1
-), ent AS (
-    SELECT domain_id, -sum(p * ln(p) / ln(2)) AS entropy16
-    FROM (SELECT domain_id, count(*)::float8 / sum(count(*)) OVER (PARTITION BY domain_id) AS p
-          FROM addr WHERE family(addr) = 4
-          GROUP BY domain_id, set_masklen(addr::cidr, 16)) x
+    SELECT l.domain_id, sum(l.lookups) AS responses, sum(l.noerror) AS noerror,
+           sum(l.nxdomain) AS nxdomain, sum(l.servfail) AS servfail,
+           sum(l.transport_failures) AS transport_failures,
+           count(DISTINCT l.vantage_id) AS vantages,
+           min(l.first_at) AS first_seen, max(l.last_at) AS last_seen,
+           sum(l.answers) AS address_responses, sum(l.addresses) AS addresses,
+           max(l.max_addresses) AS max_per_answer
+    FROM lookup_days l JOIN todo USING (domain_id)
+    WHERE l.last_at >= since
     GROUP BY 1
-), pr AS (
-    SELECT domain_id, max(n) AS max_per_answer, avg(n) AS avg_per_answer,
-           count(*) AS address_responses
-    FROM per_resp GROUP BY 1
-), cn AS (
-    SELECT domain_id, count(DISTINCT target) AS cnames,
+), ad AS (       -- kinds (domain_records): 1 the domain's addresses, 2 NS names,
+                 -- 3 CNAME targets, 4 its name servers' addresses, 5 and 6 the
+                 -- /16s and /24s of its addresses (/32s, /48s), 7 the /16s of
+                 -- its name servers' IPv4 addresses
+    SELECT r.domain_id,
+           count(*) FILTER (WHERE r.kind = 1) AS ips,
+           count(*) FILTER (WHERE r.kind = 1 AND family(r.addr) = 4) AS ips4,
+           count(*) FILTER (WHERE r.kind = 1 AND family(r.addr) = 6) AS ips6,
+           count(*) FILTER (WHERE r.kind = 6) AS slash24s,
+           count(*) FILTER (WHERE r.kind = 5) AS slash16s,
+           min(r.ttl_min) FILTER (WHERE r.kind = 1) AS min_ttl,
+           -- the largest TTL seen is the closest to the zone's (caches count down)
+           max(r.ttl_max) FILTER (WHERE r.kind = 1) AS max_ttl,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY r.ttl_min) FILTER (WHERE r.kind = 1) AS median_ttl,
+           -- per-vantage consistency: the vantages that saw each address
+           sum(cardinality(r.vantages)) FILTER (WHERE r.kind = 1) AS seen_by,
+           count(DISTINCT r.asn) FILTER (WHERE r.kind = 1) AS asns,
+           count(*) FILTER (WHERE r.kind = 1 AND r.asn IS NULL) AS addrs_without_asn,
+           avg((r.asn IN (SELECT c.asn FROM cdn_asns c))::int) FILTER (WHERE r.kind = 1) AS cdn_asn_share,
+           avg(coalesce(r.asn IN (SELECT h.asn FROM hosting_asns h), false)::int)
+               FILTER (WHERE r.kind = 1) AS hosting_share,
+           count(DISTINCT r.country) FILTER (WHERE r.kind = 1) AS countries,
+           bool_and(r.country IS NULL) FILTER (WHERE r.kind = 1) AS no_country,
+           -- addresses first seen after the domain's first one: the pool's growth
+           count(*) FILTER (WHERE r.kind = 1 AND r.first_seen > t.first_address_at) AS new_ips,
+           -- FluxBuster-style entropy of the IPv4 /16s, by records: with c the
+           -- records of each and T their sum, -sum(c/T log2 c/T) = (ln T - sum(c ln c) / T) / ln 2
+           sum(r.records) FILTER (WHERE r.kind = 5 AND family(r.addr) = 4) AS net_records,
+           sum(r.records * ln(r.records::float8)) FILTER (WHERE r.kind = 5 AND family(r.addr) = 4) AS net_clnc,
+           count(*) FILTER (WHERE r.kind = 2) AS ns_names,
+           min(r.ttl_min) FILTER (WHERE r.kind = 2) AS ns_min_ttl,
+           count(*) FILTER (WHERE r.kind = 3) AS cnames,
            bool_or(EXISTS (SELECT 1 FROM cdn_suffixes s
-                           WHERE a.target = s.suffix OR a.target LIKE '%.' || s.suffix)) AS cdn_cname
-    FROM a WHERE rrtype = 5 GROUP BY 1
-), vs AS (   -- per-vantage consistency: share of a domain's addresses every vantage saw
-    SELECT domain_id, avg(seen_by::float8 / nv) AS vantage_overlap
-    FROM (SELECT a.domain_id, a.addr, count(DISTINCT a.vantage_id) AS seen_by,
-                 max(rv.vantages) AS nv
-          FROM addr a JOIN resp rv USING (domain_id) GROUP BY 1, 2) x
+                           WHERE r.rdata = s.suffix OR r.rdata LIKE '%.' || s.suffix))
+               FILTER (WHERE r.kind = 3) AS cdn_cname,
+           count(*) FILTER (WHERE r.kind = 4) AS ns_ips,
+           count(DISTINCT r.asn) FILTER (WHERE r.kind = 4) AS ns_asns,
+           count(*) FILTER (WHERE r.kind = 7) AS ns_slash16s
+    FROM domain_records r JOIN todo t USING (domain_id)
+    WHERE r.last_seen >= since
     GROUP BY 1
-), ns AS (
-    SELECT n.domain_id, count(DISTINCT n.target) AS ns_names, min(n.ttl) AS ns_min_ttl
-    FROM answers n JOIN todo USING (domain_id)
-    WHERE n.observed_at >= since AND n.qname IS NULL AND n.rrtype = 2
-    GROUP BY 1
-), nsa AS (
-    SELECT h.domain_id, count(DISTINCT h.addr) AS ns_ips,
-           count(DISTINCT fw_asn(h.addr)) AS ns_asns,
-           count(DISTINCT set_masklen(h.addr::cidr, 16)) FILTER (WHERE family(h.addr) = 4) AS ns_slash16s
-    FROM answers h JOIN todo USING (domain_id)
-    WHERE h.observed_at >= since AND h.qname IS NOT NULL AND h.addr IS NOT NULL
+), after AS (    -- the domain's own A/AAAA lookups after its last address (none
+                 -- kept: no such lookup, or only empty NOERROR answers, which
+                 -- say nothing either way)
+    SELECT t.domain_id, count(x.rcode) AS responses_after,
+           count(x.rcode) FILTER (WHERE x.rcode <> 0) AS gone_responses,
+           count(x.rcode) FILTER (WHERE x.rcode = 3) AS nxdomain_after,
+           min(x.observed_at) FILTER (WHERE x.rcode <> 0) AS gone_since
+    FROM todo t JOIN ad USING (domain_id)
+    LEFT JOIN after_address x ON x.domain_id = t.domain_id
+    WHERE t.last_lookup_at > t.last_address_at AND ad.ips > 0
     GROUP BY 1
 )
--- two objects joined: jsonb_build_object takes at most 100 arguments
+-- one object of 40 keys (jsonb_build_object takes at most 100 arguments)
 SELECT resp.domain_id, jsonb_strip_nulls(jsonb_build_object(
     'responses', resp.responses, 'noerror', resp.noerror, 'nxdomain', resp.nxdomain,
     'servfail', resp.servfail, 'transport_failures', resp.transport_failures,
     'fail_share', round(1 - resp.noerror::numeric / resp.responses, 3),
     'vantages', resp.vantages,
     'span_s', round(extract(epoch FROM resp.last_seen - resp.first_seen)),
-    'address_responses', coalesce(pr.address_responses, 0),
+    'address_responses', resp.address_responses,
     'ips', coalesce(ad.ips, 0), 'ips4', coalesce(ad.ips4, 0), 'ips6', coalesce(ad.ips6, 0),
     'slash24s', coalesce(ad.slash24s, 0), 'slash16s', coalesce(ad.slash16s, 0),
-    'asns', CASE WHEN ai.addrs_without_asn = ai.addrs THEN NULL ELSE ai.asns END,
-    'as_fraction', CASE WHEN ad.ips > 1 AND ai.addrs_without_asn < ai.addrs
-                        THEN round((ai.asns - 1)::numeric / (ad.ips - 1), 3) END,
-    'max_per_answer', pr.max_per_answer,
-    'fluxiness', round(ad.ips / nullif(pr.avg_per_answer, 0), 2),
+    'asns', CASE WHEN ad.addrs_without_asn = ad.ips THEN NULL ELSE ad.asns END,
+    'as_fraction', CASE WHEN ad.ips > 1 AND ad.addrs_without_asn < ad.ips
+                        THEN round((ad.asns - 1)::numeric / (ad.ips - 1), 3) END,
+    'max_per_answer', CASE WHEN resp.address_responses > 0 THEN resp.max_per_answer END,
+    'fluxiness', round(ad.ips / nullif(resp.addresses::numeric / nullif(resp.address_responses, 0), 0), 2),
     'min_ttl', ad.min_ttl, 'median_ttl', ad.median_ttl,
-    'cdn_asn_share', round(ai.cdn_asn_share::numeric, 3),
-    'cdn_cname', cn.cdn_cname, 'cnames', cn.cnames,
-    'vantage_overlap', round(vs.vantage_overlap::numeric, 3),
-    'ns_names', ns.ns_names, 'ns_min_ttl', ns.ns_min_ttl,
-    'ns_ips', nsa.ns_ips, 'ns_asns', nullif(nsa.ns_asns, 0), 'ns_slash16s', nsa.ns_slash16s,
-    'entropy16', round(ent.entropy16::numeric, 3),
-    'holz', fw_holz(coalesce(ad.ips, 0), coalesce(ai.asns, 0)))) ||
-  jsonb_strip_nulls(jsonb_build_object(
-    'countries', CASE WHEN NOT ai.no_country THEN ai.countries END,
-    'hosting_share', round(ai.hosting_share::numeric, 3), 'max_ttl', ai.max_ttl,
-    'new_ips_per_answer', round(growth.new_ips::numeric /
-                                nullif(coalesce(pr.address_responses, 0) - 1, 0), 2),
+    'cdn_asn_share', round(ad.cdn_asn_share::numeric, 3),
+    'cdn_cname', ad.cdn_cname, 'cnames', nullif(ad.cnames, 0),
+    'vantage_overlap', round((ad.seen_by::float8 / ad.ips / resp.vantages)::numeric, 3),
+    'ns_names', nullif(ad.ns_names, 0), 'ns_min_ttl', ad.ns_min_ttl,
+    'ns_ips', nullif(ad.ns_ips, 0), 'ns_asns', nullif(ad.ns_asns, 0),
+    'ns_slash16s', CASE WHEN ad.ns_ips > 0 THEN ad.ns_slash16s END,
+    'entropy16', round(((ln(ad.net_records::float8) - ad.net_clnc / ad.net_records) / ln(2::float8))::numeric, 3),
+    'holz', fw_holz(coalesce(ad.ips, 0), coalesce(ad.asns, 0)),
+    'countries', CASE WHEN NOT ad.no_country THEN ad.countries END,
+    'hosting_share', round(ad.hosting_share::numeric, 3), 'max_ttl', ad.max_ttl,
+    'new_ips_per_answer', CASE WHEN ad.ips > 0
+                               THEN round(ad.new_ips::numeric / nullif(resp.address_responses - 1, 0), 2) END,
     'responses_per_vantage', round(resp.responses::numeric / nullif(resp.vantages, 0), 1),
     'responses_after_address', after.responses_after,
     'gone_responses', after.gone_responses, 'nxdomain_after', after.nxdomain_after,
     'gone_since', to_char(after.gone_since AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"')))
 FROM resp
-LEFT JOIN ad USING (domain_id) LEFT JOIN asninfo ai USING (domain_id) LEFT JOIN pr USING (domain_id)
-LEFT JOIN cn USING (domain_id) LEFT JOIN vs USING (domain_id) LEFT JOIN ns USING (domain_id)
-LEFT JOIN nsa USING (domain_id) LEFT JOIN ent USING (domain_id) LEFT JOIN growth USING (domain_id)
-LEFT JOIN after USING (domain_id)
+LEFT JOIN ad USING (domain_id) LEFT JOIN after USING (domain_id)
 $$;
 COMMENT ON FUNCTION fw_features(timestamptz, boolean) IS
-    'Per-domain features over observations since the argument (see docs/scoring.md).';
+    'Per-domain features over the rollup rows that last held since the argument (see '
+    'docs/scoring.md); only_changed: the domains observed after their latest verdict.';

@@ -5,18 +5,24 @@
 -- in percent, durations in whole seconds, counts as counts.
 
 -- Threshold K of T. A missing one is an error, never a NULL that would
--- silently switch a rule off.
-CREATE OR REPLACE FUNCTION fw_threshold(t jsonb, k text) RETURNS numeric
+-- silently switch a rule off. In SQL, so that fw_label's twelve calls are
+-- inlined (a plpgsql call each took two thirds of fw_label's time); the
+-- error is fw_threshold_refused's.
+CREATE OR REPLACE FUNCTION fw_threshold_refused(t jsonb, k text) RETURNS numeric
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 BEGIN
-    IF jsonb_typeof(t->k) IS DISTINCT FROM 'number' THEN
-        RAISE EXCEPTION 'thresholds: "%" is %', k,
-            CASE WHEN t ? k THEN 'not a number' ELSE 'missing' END
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'fw_label() takes every key of the configuration''s "scoring" section.';
-    END IF;
-    RETURN (t->>k)::numeric;
+    RAISE EXCEPTION 'thresholds: "%" is %', k,
+        CASE WHEN t ? k THEN 'not a number' ELSE 'missing' END
+        USING ERRCODE = 'invalid_parameter_value',
+              HINT = 'fw_label() takes every key of the configuration''s "scoring" section.';
 END $$;
+COMMENT ON FUNCTION fw_threshold_refused(jsonb, text) IS
+    'fw_threshold: the error for threshold K of T, missing or not a number.';
+
+CREATE OR REPLACE FUNCTION fw_threshold(t jsonb, k text) RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN jsonb_typeof(t->k) = 'number' THEN (t->>k)::numeric
+                ELSE fw_threshold_refused(t, k) END $$;
 COMMENT ON FUNCTION fw_threshold(jsonb, text) IS
     'Threshold K of a thresholds object, as a number; an error when it is missing or not a number.';
 

@@ -5,6 +5,8 @@
 -- bounded below by the first address of A's family (IPv4 sorts before
 -- IPv6): an IPv6 address with only IPv4 ranges loaded found nothing after
 -- walking every range (68 ms a lookup instead of 0.3, bench/longhaul.sh).
+-- Defined before sql/definitions/25_history.sql: the writer's batch looks up
+-- each new address (fw_stage_score_rollup).
 
 CREATE OR REPLACE FUNCTION fw_family_floor(a inet) RETURNS inet
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -32,3 +34,30 @@ CREATE OR REPLACE FUNCTION fw_country(a inet) RETURNS text LANGUAGE sql STABLE P
                            ORDER BY range_start DESC LIMIT 1) r
     WHERE r.range_end >= a $$;
 COMMENT ON FUNCTION fw_country(inet) IS 'Country code of an address, NULL when unknown.';
+
+-- The ASN (RANGES = asn_ranges) or the country (geo_ranges) of every known
+-- address looked up again, in addresses and in the domain_records holding
+-- it: asn load and geo load call it in the transaction that replaces the
+-- table. Rows whose value stays are not written. Returns the addresses
+-- changed.
+CREATE OR REPLACE FUNCTION fw_addresses_refresh(ranges regclass) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    col text := CASE ranges WHEN 'asn_ranges'::regclass THEN 'asn'
+                            WHEN 'geo_ranges'::regclass THEN 'country' END;
+    n bigint;
+BEGIN
+    IF col IS NULL THEN
+        RAISE EXCEPTION 'fw_addresses_refresh: % is not a range table', ranges;
+    END IF;
+    EXECUTE format('UPDATE addresses c SET %1$I = x.v FROM (SELECT addr, %2$I(addr) AS v FROM addresses) x '
+                   'WHERE c.addr = x.addr AND c.%1$I IS DISTINCT FROM x.v',
+                   col, CASE col WHEN 'asn' THEN 'fw_asn' ELSE 'fw_country' END);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    EXECUTE format('UPDATE domain_records r SET %1$I = c.%1$I FROM addresses c '
+                   'WHERE r.addr = c.addr AND r.%1$I IS DISTINCT FROM c.%1$I', col);
+    RETURN n;
+END $$;
+COMMENT ON FUNCTION fw_addresses_refresh(regclass) IS
+    'asn load / geo load: the ASN (asn_ranges) or country (geo_ranges) of every known address '
+    '(addresses, domain_records) looked up again; returns how many addresses changed.';
