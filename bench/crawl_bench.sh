@@ -22,10 +22,11 @@
 # crawler's peak RSS and what the database grows by per repeated response
 # (the answers are stable: every round after the first repeats it),
 # everything included: raw packed lookups (visits partitions, their index
-# and TOAST) and the rollup (history, runs, answer sets, names, indexes)
+# and TOAST) and the rollup (history, runs, answer sets, names, the scoring
+# rollup, indexes)
 # apart, measured from the end of round 1 to the end of the last round,
-# each round followed by a VACUUM of the rollup (what autovacuum does
-# between rounds minutes apart); and a month's total at this revisit rate
+# each round followed by a VACUUM (what autovacuum does between rounds
+# minutes apart); and a month's total at this revisit rate
 # (raw kept raw_retention, 7 days) for the bench's names.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -93,10 +94,11 @@ cpu_now() {
 
 # bytes of the raw lookups and of the rollup, and the lookups stored
 sizes() {
-	psql -Atqc "VACUUM history, runs" -c "SELECT (SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)
-		FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'visits'::regclass),
-		pg_total_relation_size('history') + pg_total_relation_size('runs') +
-		pg_total_relation_size('answer_sets') + pg_total_relation_size('qnames'),
+	psql -Atqc "VACUUM" -c "SELECT (SELECT coalesce(sum(pg_total_relation_size(relid)), 0) FROM pg_partition_tree('visits')),
+		(SELECT sum(coalesce((SELECT sum(pg_total_relation_size(p.relid)) FROM pg_partition_tree(t::regclass) p),
+		                     pg_total_relation_size(t::regclass)))
+		 FROM unnest(ARRAY['history', 'runs', 'answer_sets', 'qnames', 'lookup_days', 'domain_records',
+		                   'addresses', 'after_address', 'domain_rollup']) t),
 		(SELECT count(*) FROM responses)" | tr '|' ' '
 }
 

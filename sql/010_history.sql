@@ -54,8 +54,8 @@ COMMENT ON TABLE visits IS 'Raw lookups, packed: one row per domain and stored b
 -- Updated in place as lookups repeat: with half of each page free, the new
 -- version of every row fits on its page (a HOT update: no index entry, the
 -- old version pruned with the page), so repeated lookups do not grow the
--- rollup (bench/crawl_bench.sh: 0.1 bytes per repeated response; 58 with
--- 30 % free).
+-- rollup (0.1 bytes per repeated response on synthetic stable batches; 58
+-- with 30 % free).
 CREATE TABLE history (
     domain_id   bigint NOT NULL,
     qname_id    integer NOT NULL,
