@@ -22,9 +22,11 @@
 # crawler's peak RSS and what the database grows by per repeated response
 # (the answers are stable: every round after the first repeats it),
 # everything included: raw packed lookups (visits partitions, their index
-# and TOAST) and the rollup (history, runs, answer sets, names, the scoring
-# rollup, indexes)
-# apart, measured from the end of round 1 to the end of the last round,
+# and TOAST: as written in the open partition, and compacted as fw_compact
+# leaves a closed one; over raw_retention one open day and six compacted)
+# and the rollup (history, runs, answer sets, names, the scoring rollup,
+# indexes) apart, measured from the end of round 1 (compacted) to the end
+# of the last round,
 # each round followed by a VACUUM (what autovacuum does between rounds
 # minutes apart); and a month's total at this revisit rate
 # (raw kept raw_retention, 7 days) for the bench's names.
@@ -92,14 +94,26 @@ cpu_now() {
 	echo "$pg $ub"
 }
 
+# every partition compacted as fw_compact does a closed one (the marks of an
+# earlier call forgotten: the bench's partition is the open one)
+compact_all() {
+	psql -Atqc "DELETE FROM visits_compacted" >/dev/null
+	while [ "$(psql -Atqc "SELECT fw_compact('infinity', 1000000)")" != 0 ]; do :; done
+}
+rollup_tables="'history', 'runs', 'answer_sets', 'qnames', 'lookup_days', 'domain_records', 'addresses', 'after_address', 'domain_rollup'"
 # bytes of the raw lookups and of the rollup, and the lookups stored
 sizes() {
 	psql -Atqc "VACUUM" -c "SELECT (SELECT coalesce(sum(pg_total_relation_size(relid)), 0) FROM pg_partition_tree('visits')),
 		(SELECT sum(coalesce((SELECT sum(pg_total_relation_size(p.relid)) FROM pg_partition_tree(t::regclass) p),
 		                     pg_total_relation_size(t::regclass)))
-		 FROM unnest(ARRAY['history', 'runs', 'answer_sets', 'qnames', 'lookup_days', 'domain_records',
-		                   'addresses', 'after_address', 'domain_rollup']) t),
+		 FROM unnest(ARRAY[$rollup_tables]) t),
 		(SELECT count(*) FROM responses)" | tr '|' ' '
+}
+# each table's bytes (partitions, indexes and TOAST included), one "name bytes" line each
+table_sizes() {
+	psql -Atqc "SELECT t, coalesce((SELECT sum(pg_total_relation_size(p.relid)) FROM pg_partition_tree(t::regclass) p),
+		                         pg_total_relation_size(t::regclass))
+		FROM unnest(ARRAY['visits', $rollup_tables]) t" | tr '|' ' '
 }
 
 for r in $(seq "$rounds"); do
@@ -113,15 +127,19 @@ for r in $(seq "$rounds"); do
 	read -r dq2 du2 ds2 < <(dnsperf_stats)
 	stored=$(sed -n 's/.*stored=\([0-9]*\) .*/\1/p' "$tmp/crawl.out")
 	echo "$r $(((dq + dq2) / 2)) $(echo "$du $du2 $ds $ds2" | awk '{ print ($1 + $2) / 2, ($3 + $4) / 2 }') $stored $t0 $t1 $pg0 $pg1 $ub0 $ub1 $(cat "$tmp/time") $dq $dq2"
-	[ "$r" = 1 ] && sizes >"$tmp/size1"
+	[ "$r" = 1 ] && { compact_all; sizes >"$tmp/size1"; table_sizes >"$tmp/tables1"; }
 done >"$tmp/rounds"
 sizes >"$tmp/sizeN"
+compact_all
+sizes >"$tmp/sizeC"
+table_sizes >"$tmp/tablesN"
 
 hz=$(getconf CLK_TCK)
 read -r raw1 roll1 rows1 <"$tmp/size1"
 read -r rawN rollN rowsN <"$tmp/sizeN"
+read -r rawC _ _ <"$tmp/sizeC"
 awk -v q="$queries" -v nv="$nv" -v hz="$hz" -v raw1="$raw1" -v roll1="$roll1" -v rows1="$rows1" \
-    -v rawN="$rawN" -v rollN="$rollN" -v rowsN="$rowsN" '
+    -v rawN="$rawN" -v rollN="$rollN" -v rowsN="$rowsN" -v rawC="$rawC" '
 {
 	rate = $5 / ($7 - $6); rss = $12 > rss ? $12 : rss
 	if (NR == 1) {
@@ -136,8 +154,11 @@ END {
 	printf "crawler peak RSS:          %.1f MiB\n", rss / 1024
 	rep = rowsN - rows1
 	if (rep > 0) {
-		raw = (rawN - raw1) / rep; roll = (rollN - roll1) / rep
+		open = (rawN - raw1) / rep; closed = (rawC - raw1) / rep; roll = (rollN - roll1) / rep
+		# within raw_retention (7 days): the open day and six compacted ones
+		raw = (open + 6 * closed) / 7
 		printf "database growth per repeated response: %.1f bytes (raw %.1f, rollup %.1f), over %d repeated\n", raw + roll, raw, roll, rep
+		printf "raw lookups: %.1f bytes each in the open partition, %.1f once compacted; %.1f over raw_retention (1 open day, 6 compacted)\n", open, closed, raw
 		# a month at one visit per name every 301 s (TTL 300 + 1 s): raw for 7 days, the rollup as measured
 		day = 86400 / 301 * q * nv
 		printf "a month (visits every 301 s, %d names): raw %.1f GB (7 days kept), rollup %.1f GB, total %.1f GB\n", q / 3,
@@ -145,3 +166,6 @@ END {
 	}
 }' median="$(awk '{ print $5 / ($7 - $6) / $2 }' "$tmp/rounds" | sort -n |
 	awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')" "$tmp/rounds"
+# the growth per repeated response table by table (visits: compacted)
+[ "$rowsN" -gt "$rows1" ] && join "$tmp/tables1" "$tmp/tablesN" |
+	awk -v rep=$((rowsN - rows1)) '{ printf "%s %s %.1f", (NR > 1 ? "," : "per table:"), $1, ($3 - $2) / rep } END { print "" }'

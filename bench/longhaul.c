@@ -602,7 +602,7 @@ lh_score_pass(struct lh_run *r, int64_t t_ms)
 static int
 lh_setup(struct lh_run *r)
 {
-	const struct store_writer_cfg wcfg = { "", 20000, 500, 86400000, CFG_FOREVER, 30000,
+	const struct store_writer_cfg wcfg = { "", 20000, 500, 86400000, CFG_FOREVER, CFG_FOREVER, 30000,
 		r->o.tmpdir };
 	uint32_t every = r->o.stored > 0 ? (r->o.domains + r->o.stored - 1) / r->o.stored : 0;
 	uint32_t rank[LH_NCLASS] = { 0 };

@@ -83,6 +83,7 @@ struct cfg_schedule {
 	int64_t seed_watch_ms;
 	int64_t partition_span_ms;
 	int64_t raw_retention_ms;
+	int64_t compact_after_ms;
 	int64_t feed_lock_stale_ms;	/* a refresh lock held longer is reported */
 	int settle_after;		/* scoring passes that repeat a benign label; 0 = never back off */
 	int backoff;			/* growth of a settled domain's interval per visit */

@@ -163,6 +163,9 @@ static const struct cfg_field schedule_fields[] = {
 	WATCH(struct cfg_schedule, raw_retention_ms, "raw_retention", 36500 * DAY_MS, "7d",
 	    "raw lookups (v_responses, v_answers) are dropped, a partition at a time, once older "
 	    "than this; the rollup (v_history, v_runs, scoring) keeps what they held for ever"),
+	WATCH(struct cfg_schedule, compact_after_ms, "compact_after", 36500 * DAY_MS, "1h",
+	    "a raw partition ended this long ago is repacked to one row per domain, a chunk at "
+	    "each partition upkeep of the crawler (forever = never)"),
 	DUR(struct cfg_schedule, feed_lock_stale_ms, "feed_lock_stale", 0, 365 * DAY_MS, "1h",
 	    "feed refresh exits 1 naming the holder when the refresh lock is held longer"),
 	INT(struct cfg_schedule, settle_after, 0, 1000, "3",

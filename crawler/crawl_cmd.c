@@ -123,9 +123,11 @@ crawl_measure(const struct cfg *cfg, struct store *st, struct crawl_run_opts *op
 {
 	const struct store_writer_cfg wcfg = { cfg->database.conninfo, cfg->crawl.batch_rows,
 		cfg->crawl.flush_interval_ms, cfg->schedule.partition_span_ms,
-		cfg->schedule.raw_retention_ms, cfg->crawl.exit_timeout_ms, cfg->crawl.quarantine_dir };
+		cfg->schedule.raw_retention_ms, cfg->schedule.compact_after_ms,
+		cfg->crawl.exit_timeout_ms, cfg->crawl.quarantine_dir };
 	const struct store_writer_cfg qcfg = { cfg->database.conninfo, 1,
-		cfg->crawl.flush_interval_ms, 0, CFG_FOREVER, cfg->crawl.exit_timeout_ms, NULL };
+		cfg->crawl.flush_interval_ms, 0, CFG_FOREVER, CFG_FOREVER, cfg->crawl.exit_timeout_ms,
+		NULL };
 	char err[STORE_ERRLEN];
 	struct crawl_engine *e;
 	struct store_writer *w = NULL, *q = NULL;

@@ -28,6 +28,11 @@
 #define WRITER_BACKOFF_MIN_MS 200
 #define WRITER_BACKOFF_MAX_MS 5000
 #define WRITER_MAINT_MS 60000		/* partition upkeep at least this often */
+/*
+ * Rows of closed partitions repacked per upkeep (fw_compact): a second or
+ * two of the writer's time, 29M rows a day at the upkeep's pace.
+ */
+#define WRITER_COMPACT_ROWS "20000"
 
 struct store_writer {
 	struct store_writer_cfg cfg;
@@ -142,24 +147,35 @@ writer_write(struct store_writer *w, enum store_fault *fault, char *err, size_t 
 	return 0;
 }
 
-/* Create partitions ahead and apply retention; errors are reported, not fatal. */
+/* SQL (one $1 interval) run at each upkeep when SETTING_MS is not forever. */
+static int
+writer_upkeep_sql(struct store_writer *w, const char *sql, int64_t setting_ms, char *err,
+    size_t errlen)
+{
+	char v[32];
+	const char *p[1] = { v };
+
+	if (setting_ms == CFG_FOREVER)
+		return 0;
+	snprintf(v, sizeof(v), "%lld milliseconds", (long long)setting_ms);
+	return store_exec(w->st, sql, 1, p, err, errlen);
+}
+
+/*
+ * Create partitions ahead, apply retention, compact a chunk of the closed
+ * partitions; errors are reported, not fatal.
+ */
 static int
 writer_maintain(struct store_writer *w, char *err, size_t errlen)
 {
-	char span[32], keep[32];
-	const char *p[1] = { span };
 
-	snprintf(span, sizeof(span), "%lld milliseconds", (long long)w->cfg.partition_span_ms);
-	if (store_exec(w->st, "SELECT fw_partitions_ensure($1::interval)", 1, p, err, errlen) != 0)
+	if (writer_upkeep_sql(w, "SELECT fw_partitions_ensure($1::interval)",
+	    w->cfg.partition_span_ms, err, errlen) != 0 ||
+	    writer_upkeep_sql(w, "SELECT fw_partitions_drop_before(now() - $1::interval)",
+	    w->cfg.raw_retention_ms, err, errlen) != 0)
 		return -1;
-	if (w->cfg.raw_retention_ms != CFG_FOREVER) {
-		snprintf(keep, sizeof(keep), "%lld milliseconds", (long long)w->cfg.raw_retention_ms);
-		p[0] = keep;
-		if (store_exec(w->st, "SELECT fw_partitions_drop_before(now() - $1::interval)",
-		    1, p, err, errlen) != 0)
-			return -1;
-	}
-	return 0;
+	return writer_upkeep_sql(w, "SELECT fw_compact(now() - $1::interval, "
+	    WRITER_COMPACT_ROWS ")", w->cfg.compact_after_ms, err, errlen);
 }
 
 static void

@@ -46,6 +46,7 @@ struct store_writer_cfg {
 	int64_t flush_interval_ms;
 	int64_t partition_span_ms;	/* 0: a jobs-only writer, no partition upkeep */
 	int64_t raw_retention_ms;		/* CFG_FOREVER = keep everything */
+	int64_t compact_after_ms;	/* closed partitions repacked (CFG_FOREVER = never) */
 	int64_t exit_timeout_ms;	/* how long stop keeps retrying */
 	const char *quarantine_dir;	/* batches the database refuses go here (NULL: ".") */
 };

@@ -62,7 +62,7 @@ static struct {
 	long long copy_failures;	/* COPY responses still to fail (-1: all) ... */
 	enum store_fault copy_fault;	/* ... so */
 	long long opens, failed_opens, open_now, rollbacks, failed_copies;
-	long long upkeep, drops;	/* partition functions called */
+	long long upkeep, drops, compactions;	/* partition functions called */
 	long long anomalies;		/* calls the writer should never make */
 	int64_t committed[FAKE_ROWS];	/* responses' domain_id, in commit order */
 	long long n_committed, answers_committed;
@@ -241,11 +241,14 @@ __wrap_store_exec(struct store *st, const char *sql, int nparams, const char *co
 	    strcmp(sql, "SELECT fw_store_batch()") == 0) {
 		if (!st->in_tx)
 			db.anomalies++;
-	} else if (strncmp(sql, "SELECT fw_partitions_", 21) == 0) {
+	} else if (strncmp(sql, "SELECT fw_partitions_", 21) == 0 ||
+	    strncmp(sql, "SELECT fw_compact(", 18) == 0) {
 		if (nparams != 1 || strstr(params[0], " milliseconds") == NULL)
 			db.anomalies++;
 		if (strstr(sql, "ensure") != NULL)
 			db.upkeep++;
+		else if (strstr(sql, "compact") != NULL)
+			db.compactions++;
 		else
 			db.drops++;
 	} else {
@@ -428,7 +431,7 @@ remove_dir(void **state)
 static struct store_writer *
 start(int batch, const char *qdir)
 {
-	const struct store_writer_cfg cfg = { "fake", batch, 20, 0, CFG_FOREVER, 2000, qdir };
+	const struct store_writer_cfg cfg = { "fake", batch, 20, 0, CFG_FOREVER, CFG_FOREVER, 2000, qdir };
 	char err[STORE_ERRLEN];
 	struct store_writer *w = store_writer_start(&cfg, err, sizeof(err));
 
@@ -571,7 +574,7 @@ tjob_init(struct tjob *j, int retry, long long fail_runs)
 static void
 test_invalid(void **state)
 {
-	const struct store_writer_cfg cfg = { "fake", 10, 20, 0, CFG_FOREVER, 0, NULL };
+	const struct store_writer_cfg cfg = { "fake", 10, 20, 0, CFG_FOREVER, CFG_FOREVER, 0, NULL };
 	char err[STORE_ERRLEN], buf[1] = { 'x' };
 	struct store_writer *w;
 
@@ -608,7 +611,7 @@ test_rows_in_order(void **state)
 static void
 test_stop_flushes(void **state)
 {
-	const struct store_writer_cfg cfg = { "fake", 1000, 3600000, 0, CFG_FOREVER, 2000, dir };
+	const struct store_writer_cfg cfg = { "fake", 1000, 3600000, 0, CFG_FOREVER, CFG_FOREVER, 2000, dir };
 	char err[STORE_ERRLEN];
 	struct store_writer *w = store_writer_start(&cfg, err, sizeof(err));
 
@@ -624,7 +627,7 @@ test_stop_flushes(void **state)
 static void
 test_job_after_its_rows(void **state)
 {
-	const struct store_writer_cfg cfg = { "fake", 1000, 3600000, 0, CFG_FOREVER, 2000, dir };
+	const struct store_writer_cfg cfg = { "fake", 1000, 3600000, 0, CFG_FOREVER, CFG_FOREVER, 2000, dir };
 	char err[STORE_ERRLEN];
 	struct store_writer *w = store_writer_start(&cfg, err, sizeof(err));
 	struct tjob a, b;
@@ -712,7 +715,7 @@ test_job_lost_connection(void **state)
 static void
 test_jobs_database_down(void **state)
 {
-	const struct store_writer_cfg cfg = { "fake", 1000, 20, 0, CFG_FOREVER, 100, dir };
+	const struct store_writer_cfg cfg = { "fake", 1000, 20, 0, CFG_FOREVER, CFG_FOREVER, 100, dir };
 	char err[STORE_ERRLEN];
 	struct store_writer *w;
 	struct tjob keep, now;
@@ -796,7 +799,7 @@ test_connect_fails_twice(void **state)
 static void
 test_stop_down_lost(void **state)
 {
-	const struct store_writer_cfg cfg = { "fake", 2, 20, 0, CFG_FOREVER, 300, dir };
+	const struct store_writer_cfg cfg = { "fake", 2, 20, 0, CFG_FOREVER, CFG_FOREVER, 300, dir };
 	char err[STORE_ERRLEN];
 	struct store_writer *w = store_writer_start(&cfg, err, sizeof(err));
 	int64_t t0;
@@ -819,7 +822,7 @@ test_stop_down_lost(void **state)
 static void
 test_stop_during_backoff(void **state)
 {
-	const struct store_writer_cfg cfg = { "fake", 1, 20, 0, CFG_FOREVER, 100, dir };
+	const struct store_writer_cfg cfg = { "fake", 1, 20, 0, CFG_FOREVER, CFG_FOREVER, 100, dir };
 	char err[STORE_ERRLEN];
 	struct store_writer *w;
 	int64_t t0;
@@ -975,7 +978,7 @@ test_bad_address_quarantined(void **state)
 static void
 test_partition_upkeep(void **state)
 {
-	struct store_writer_cfg cfg = { "fake", 1, 20, 60000, CFG_FOREVER, 2000, dir };
+	struct store_writer_cfg cfg = { "fake", 1, 20, 60000, CFG_FOREVER, CFG_FOREVER, 2000, dir };
 	char err[STORE_ERRLEN];
 	struct store_writer *w;
 
@@ -985,10 +988,12 @@ test_partition_upkeep(void **state)
 	WAIT_UNTIL(store_writer_stored(w) == 1);
 	assert_true(db_get(&db.upkeep) >= 1);
 	assert_int_equal(db_get(&db.drops), 0);		/* kept forever: nothing dropped */
+	assert_int_equal(db_get(&db.compactions), 0);	/* never compacted */
 	stop_expect(w, 0, 1, 0);
 	cfg.raw_retention_ms = 86400000;
+	cfg.compact_after_ms = 3600000;
 	assert_non_null(w = store_writer_start(&cfg, err, sizeof(err)));
-	WAIT_UNTIL(db_get(&db.drops) >= 1);
+	WAIT_UNTIL(db_get(&db.drops) >= 1 && db_get(&db.compactions) >= 1);
 	stop_expect(w, 0, 0, 0);
 }
 

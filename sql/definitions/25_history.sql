@@ -1,7 +1,8 @@
 -- History as change (tables: sql/010_history.sql): the writer's batch
 -- (fw_stage, fw_store_batch), the packed lookups and their reading
 -- (fw_unpack, views responses and answers), the conversion of the old
--- row-per-lookup tables (fw_history_upgrade).
+-- row-per-lookup tables (fw_history_upgrade). Closed partitions are
+-- repacked by fw_compact (27_compact.sql).
 --
 -- A packed row (visits.packed): a header of ten 4-bit numbers (5 octets:
 -- the format, 1, then the width in octets of each of the nine fields),
@@ -25,7 +26,8 @@ CREATE OR REPLACE FUNCTION fw_unzigzag(z bigint) RETURNS bigint
 CREATE OR REPLACE FUNCTION fw_width(v bigint) RETURNS integer
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN v = 0 THEN 0 WHEN v < 256 THEN 1 WHEN v < 65536 THEN 2
-                WHEN v < 16777216 THEN 3 WHEN v < 4294967296 THEN 4 ELSE 8 END $$;
+                WHEN v < 16777216 THEN 3 WHEN v < 4294967296 THEN 4 WHEN v < 1099511627776 THEN 5
+                WHEN v < 281474976710656 THEN 6 ELSE 8 END $$;
 
 -- V big-endian in W octets.
 CREATE OR REPLACE FUNCTION fw_bytes(v bigint, w integer) RETURNS bytea

@@ -14,7 +14,7 @@ COMMENT ON FUNCTION fw_holz(bigint, bigint) IS
 
 -- Features of every domain with own A/AAAA lookups in the window [since,
 -- now]; with only_changed, of those observed after their latest verdict
--- (incremental pass: the partial index domain_rollup_unscored lists them).
+-- (incremental pass: their domain_rollup times say so).
 -- Read from the scoring rollup, never from the raw lookups (tables:
 -- sql/012_score_rollup.sql; docs/scoring.md): the domain's lookup_days
 -- rows (lookups by outcome, answers and addresses per answer), its

@@ -20,11 +20,11 @@ COMMENT ON VIEW v_flagged IS
     'of their first flux verdict.';
 
 -- domain_rollup.scored_at follows the latest verdict of each domain as far
--- as the incremental pass needs it: it finds the domains observed since
--- through an index (domain_rollup_unscored) instead of comparing every
--- domain's times, and then checks each against its verdicts. So a verdict
--- moves scored_at only of a domain observed after it (in that index): a
--- pass over unchanged domains writes nothing here.
+-- as the incremental pass needs it: it finds the domains observed since by
+-- comparing the two times of each domain_rollup row instead of looking up
+-- every domain's verdicts, and then checks each against its verdicts. So a
+-- verdict moves scored_at only of a domain observed after it: a pass over
+-- unchanged domains writes nothing here.
 CREATE OR REPLACE FUNCTION fw_verdicts_scored() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
