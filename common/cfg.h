@@ -61,6 +61,7 @@ struct cfg_feed {
 struct cfg_database {
 	char *conninfo;		/* "" = libpq's PG* environment */
 	char *sql_dir;		/* "" = the installed or source sql/ folder */
+	int score_sessions;	/* a scoring pass runs in this many sessions at once */
 };
 
 struct cfg_crawl {

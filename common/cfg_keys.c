@@ -84,6 +84,9 @@ static const struct cfg_field database_fields[] = {
 	    "libpq conninfo string or URI; empty = the PG* environment"),
 	STR(struct cfg_database, sql_dir, "",
 	    "folder of the SQL (migrations, definitions/); empty = installed or source sql/"),
+	INT(struct cfg_database, score_sessions, 1, 64, "2",
+	    "a scoring pass runs in this many sessions at once, each a share of the domains "
+	    "(the server's cores)"),
 	END
 };
 

@@ -7,6 +7,7 @@
 
 #include <assert.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,19 +107,103 @@ score_query_print(const struct cfg *cfg, const char *sql, int n, const char *con
 
 static const struct option score_opts[] = { { "all", no_argument, NULL, 'a' }, { 0, 0, 0, 0 } };
 
+/*
+ * A share of a pass: the domains with ids first..last, scored in a session
+ * of its own (fw_score), so that the shares of a large pass run on as many
+ * of the server's cores at once (database.score_sessions).
+ */
+struct score_share {
+	const struct cfg *cfg;
+	const char *p[5];		/* thresholds, window, all, first, last */
+	char first[24], last[24];
+	long long scored;
+	int ok, started;		/* scored and stored; a thread of its own runs it */
+	pthread_t thread;
+};
+
+static void *
+score_share_run(void *arg)
+{
+	struct score_share *s = arg;
+	char err[STORE_ERRLEN];
+	struct store *st = store_connect(s->cfg);
+	struct store_res *res;
+
+	if (st == NULL)
+		return NULL;
+	res = store_query(st, "SELECT fw_score($1::jsonb, now() - $2::interval, NOT $3::boolean, "
+	    "$4::bigint, $5::bigint)", 5, s->p, err, sizeof(err));
+	if (res == NULL) {
+		log_warnx("score: domains %s..%s: %s", s->first, s->last, err);
+	} else {
+		s->scored = strtoll(store_res_value(res, 0, 0), NULL, 10);
+		s->ok = 1;
+		store_res_free(res);
+	}
+	store_close(st);
+	return NULL;
+}
+
+/*
+ * Split the domain ids of the scoring rollup (on ST) into N shares of equal
+ * width and score them at once, share 0 in this thread. The domains scored,
+ * or -1 when a share failed (the others are stored: each commits alone).
+ */
+static long long
+score_shares(struct store *st, struct score_share *sh, int n)
+{
+	char err[STORE_ERRLEN];
+	struct store_res *res = store_query(st, "SELECT coalesce(min(domain_id), 0), "
+	    "coalesce(max(domain_id), 0) FROM domain_rollup", 0, NULL, err, sizeof(err));
+	long long lo, hi, width, total = 0;
+	int failed = 0;
+
+	if (res == NULL) {
+		log_warnx("score: %s", err);
+		return -1;
+	}
+	lo = strtoll(store_res_value(res, 0, 0), NULL, 10);
+	hi = strtoll(store_res_value(res, 0, 1), NULL, 10);
+	store_res_free(res);
+	width = (hi - lo) / n + 1;
+	for (int k = 0; k < n; k++) {
+		snprintf(sh[k].first, sizeof(sh[k].first), "%lld", k == 0 ? 0 : lo + k * width);
+		snprintf(sh[k].last, sizeof(sh[k].last), "%lld",
+		    k == n - 1 ? (long long)INT64_MAX : lo + (k + 1) * width - 1);
+		sh[k].p[3] = sh[k].first;
+		sh[k].p[4] = sh[k].last;
+	}
+	for (int k = 1; k < n; k++)
+		sh[k].started = pthread_create(&sh[k].thread, NULL, score_share_run, &sh[k]) == 0;
+	score_share_run(&sh[0]);
+	for (int k = 1; k < n; k++) {
+		if (sh[k].started)
+			pthread_join(sh[k].thread, NULL);
+		else
+			score_share_run(&sh[k]);	/* no thread: in this one, after */
+	}
+	for (int k = 0; k < n; k++) {
+		total += sh[k].scored;
+		failed |= !sh[k].ok;
+	}
+	printf("scored %lld domains\n", total);
+	return failed ? -1 : total;
+}
+
 static int
 score_run(struct cli *cli, int argc, char **argv)
 {
 	char t[1024], window[32], err[STORE_ERRLEN];
-	const char *p[3] = { t, window, "f" };
+	struct score_share sh[64];
+	const char *all = "f";
 	struct store *st;
-	struct store_res *res;
-	int c;
+	long long scored;
+	int c, n = cli->cfg.database.score_sessions;
 
 	while ((c = cli_getopt(&score_cmd_score, argc, argv)) != -1) {
 		if (c == CLI_BAD_OPTION)
 			return CLI_USAGE;
-		p[2] = "t";
+		all = "t";
 	}
 	if (optind != argc)
 		return cli_usage_error(&score_cmd_score, "unexpected argument");
@@ -132,17 +217,19 @@ score_run(struct cli *cli, int argc, char **argv)
 	/* fresh partitions, and parents autovacuum never analyses, mislead the plan */
 	if (store_exec(st, "SELECT fw_analyze_observations()", 0, NULL, err, sizeof(err)) != 0)
 		log_warnx("score: analysing the observations: %s", err);
-	/* verdicts and the schedule's settled counts, in one transaction */
-	res = store_query(st, "SELECT fw_score($1::jsonb, now() - $2::interval, NOT $3::boolean)",
-	    3, p, err, sizeof(err));
-	if (res == NULL) {
-		log_warnx("score: %s", err);
-		store_close(st);
-		return CLI_RUNTIME;
+	/* each share's verdicts and settled counts in one transaction */
+	assert(n >= 1 && n <= (int)(sizeof(sh) / sizeof(sh[0])));
+	memset(sh, 0, sizeof(sh));
+	for (int k = 0; k < n; k++) {
+		sh[k].cfg = &cli->cfg;
+		sh[k].p[0] = t;
+		sh[k].p[1] = window;
+		sh[k].p[2] = all;
 	}
-	printf("scored %s domains\n", store_res_value(res, 0, 0));
-	store_res_free(res);
+	scored = score_shares(st, sh, n);
 	store_close(st);
+	if (scored < 0)
+		return CLI_RUNTIME;
 	return score_query_print(&cli->cfg,
 	    "SELECT label, count(*) AS domains, round(avg(score)::numeric, 2) AS avg_score "
 	    "FROM v_verdicts GROUP BY 1 ORDER BY 1", 0, NULL);

@@ -13,8 +13,9 @@ COMMENT ON FUNCTION fw_holz(bigint, bigint) IS
     'Holz et al. flux-score from distinct addresses and ASNs (> 0: flux), a baseline.';
 
 -- Features of every domain with own A/AAAA lookups in the window [since,
--- now]; with only_changed, of those observed after their latest verdict
--- (incremental pass: their domain_rollup times say so).
+-- now] and an id in [first_id, last_id] (a share of a pass that runs in
+-- several sessions); with only_changed, of those observed after their
+-- latest verdict (incremental pass: their domain_rollup times say so).
 -- Read from the scoring rollup, never from the raw lookups (tables:
 -- sql/012_score_rollup.sql; docs/scoring.md): the domain's lookup_days
 -- rows (lookups by outcome, answers and addresses per answer), its
@@ -23,12 +24,14 @@ COMMENT ON FUNCTION fw_holz(bigint, bigint) IS
 -- (what followed its last address). A row is in the window when it last
 -- held (last_at, last_seen) within it, and then counts whole: exact when the
 -- window covers every lookup of the domain.
-CREATE OR REPLACE FUNCTION fw_features(since timestamptz, only_changed boolean DEFAULT false)
+CREATE OR REPLACE FUNCTION fw_features(since timestamptz, only_changed boolean DEFAULT false,
+                                       first_id bigint DEFAULT 0,
+                                       last_id bigint DEFAULT 9223372036854775807)
 RETURNS TABLE (domain_id bigint, f jsonb)
 LANGUAGE sql STABLE AS $$
 WITH todo AS (
     SELECT s.domain_id, s.last_lookup_at, s.first_address_at, s.last_address_at FROM domain_rollup s
-    WHERE s.observed_until >= since
+    WHERE s.observed_until >= since AND s.domain_id BETWEEN first_id AND last_id
       AND (NOT only_changed OR (s.observed_until > s.scored_at AND s.observed_until > coalesce(
           (SELECT max(v.scored_at) FROM verdicts v WHERE v.domain_id = s.domain_id), '-infinity')))
       AND EXISTS (SELECT 1 FROM domains d WHERE d.id = s.domain_id)
@@ -41,7 +44,7 @@ WITH todo AS (
            sum(l.answers) AS address_responses, sum(l.addresses) AS addresses,
            max(l.max_addresses) AS max_per_answer
     FROM lookup_days l JOIN todo USING (domain_id)
-    WHERE l.last_at >= since
+    WHERE l.last_at >= since AND l.domain_id BETWEEN first_id AND last_id
     GROUP BY 1
 ), ad AS (       -- kinds (domain_records): 1 the domain's addresses, 2 NS names,
                  -- 3 CNAME targets, 4 its name servers' addresses, 5 and 6 the
@@ -82,7 +85,7 @@ WITH todo AS (
            count(DISTINCT r.asn) FILTER (WHERE r.kind = 4) AS ns_asns,
            count(*) FILTER (WHERE r.kind = 7) AS ns_slash16s
     FROM domain_records r JOIN todo t USING (domain_id)
-    WHERE r.last_seen >= since
+    WHERE r.last_seen >= since AND r.domain_id BETWEEN first_id AND last_id
     GROUP BY 1
 ), after AS (    -- the domain's own A/AAAA lookups after its last address (none
                  -- kept: no such lookup, or only empty NOERROR answers, which
@@ -131,6 +134,7 @@ SELECT resp.domain_id, jsonb_strip_nulls(jsonb_build_object(
 FROM resp
 LEFT JOIN ad USING (domain_id) LEFT JOIN after USING (domain_id)
 $$;
-COMMENT ON FUNCTION fw_features(timestamptz, boolean) IS
+COMMENT ON FUNCTION fw_features(timestamptz, boolean, bigint, bigint) IS
     'Per-domain features over the rollup rows that last held since the argument (see '
-    'docs/scoring.md); only_changed: the domains observed after their latest verdict.';
+    'docs/scoring.md); only_changed: the domains observed after their latest verdict; of the '
+    'domain ids first_id .. last_id.';

@@ -15,7 +15,9 @@ COMMENT ON FUNCTION fw_settled_passes(text, smallint, text) IS
     'Settled passes after a verdict: +1 when it repeats a benign, cdn or unresolved label, else 0.';
 
 -- Score every domain with observations since SINCE (only_changed: those
--- observed after their latest verdict) with thresholds T, store the
+-- observed after their latest verdict) and an id in [first_id, last_id]
+-- (score runs a large pass as several of these at once, one session each:
+-- scoring/score_cmd.c) with thresholds T, store the
 -- verdicts, and update last_label and settled_passes of the domains whose
 -- count or label changes (a steady flux or settled domain costs no write).
 -- A domain that had settled passes and changes its label is due at once:
@@ -28,7 +30,9 @@ COMMENT ON FUNCTION fw_settled_passes(text, smallint, text) IS
 -- they hold advisory lock 7467737705 shared and this UPDATE holds it
 -- exclusively, taken only after the features are computed: reports wait
 -- for the UPDATE alone, and never deadlock with it.
-CREATE OR REPLACE FUNCTION fw_score(t jsonb, since timestamptz, only_changed boolean)
+CREATE OR REPLACE FUNCTION fw_score(t jsonb, since timestamptz, only_changed boolean,
+                                    first_id bigint DEFAULT 0,
+                                    last_id bigint DEFAULT 9223372036854775807)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
     ids bigint[];
@@ -37,7 +41,8 @@ BEGIN
     WITH v AS (
         INSERT INTO verdicts (domain_id, label, score, reason, features, thresholds)
         SELECT f.domain_id, l.label, l.score, l.reason, f.f, t
-        FROM fw_features(since, only_changed) f CROSS JOIN LATERAL fw_label(f.f, t) l
+        FROM fw_features(since, only_changed, first_id, last_id) f
+        CROSS JOIN LATERAL fw_label(f.f, t) l
         RETURNING domain_id, label)
     SELECT array_agg(v.domain_id), array_agg(v.label) INTO ids, labels FROM v;
     IF ids IS NULL THEN
@@ -53,7 +58,8 @@ BEGIN
         OR d.settled_passes <> fw_settled_passes(d.last_label, d.settled_passes, s.label));
     RETURN cardinality(ids);
 END $$;
-COMMENT ON FUNCTION fw_score(jsonb, timestamptz, boolean) IS
+COMMENT ON FUNCTION fw_score(jsonb, timestamptz, boolean, bigint, bigint) IS
     'The scoring pass: verdicts of the domains observed since SINCE (only_changed: after their '
-    'latest verdict) with thresholds T; keeps domains.last_label and settled_passes (a changed '
-    'label makes a settled domain due at once). Returns the number of domains scored.';
+    'latest verdict) with ids first_id .. last_id, with thresholds T; keeps domains.last_label '
+    'and settled_passes (a changed label makes a settled domain due at once). Returns the '
+    'number of domains scored.';
