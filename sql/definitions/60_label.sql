@@ -5,8 +5,8 @@
 -- in percent, durations in whole seconds, counts as counts.
 
 -- Threshold K of T. A missing one is an error, never a NULL that would
--- silently switch a rule off. In SQL, so that fw_label's twelve calls are
--- inlined (a plpgsql call each took two thirds of fw_label's time); the
+-- silently switch a rule off. In SQL, so that fw_thresholds' twelve calls
+-- are inlined (a plpgsql call each took two thirds of fw_label's time); the
 -- error is fw_threshold_refused's.
 CREATE OR REPLACE FUNCTION fw_threshold_refused(t jsonb, k text) RETURNS numeric
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
@@ -26,7 +26,25 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 COMMENT ON FUNCTION fw_threshold(jsonb, text) IS
     'Threshold K of a thresholds object, as a number; an error when it is missing or not a number.';
 
-CREATE OR REPLACE FUNCTION fw_label(f jsonb, t jsonb, OUT label text, OUT score real, OUT reason text)
+-- The thresholds fw_label_rules reads, out of T, each checked (fw_threshold).
+CREATE OR REPLACE FUNCTION fw_thresholds(t jsonb) RETURNS fw_thresholds
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT ROW(fw_threshold(t, 'min_responses')::integer, fw_threshold(t, 'cdn_min_share'),
+               fw_threshold(t, 'flux_min_asns')::integer, fw_threshold(t, 'flux_max_ttl')::integer,
+               fw_threshold(t, 'flux_min_ips')::integer,
+               fw_threshold(t, 'flux_min_fluxiness')::double precision,
+               fw_threshold(t, 'ns_min_names')::integer, fw_threshold(t, 'ns_min_asns')::integer,
+               fw_threshold(t, 'takedown_min_responses')::integer,
+               fw_threshold(t, 'takedown_min_share'),
+               fw_threshold(t, 'pool_min_hosting_share')::double precision,
+               fw_threshold(t, 'pool_min_ttl')::integer)::fw_thresholds $$;
+COMMENT ON FUNCTION fw_thresholds(jsonb) IS
+    'The thresholds of fw_label_rules out of a thresholds object; an error names a missing one.';
+
+-- The rules over features F and thresholds TH (fw_thresholds: a pass reads
+-- them once, not per domain).
+CREATE OR REPLACE FUNCTION fw_label_rules(f jsonb, th fw_thresholds, OUT label text, OUT score real,
+                                          OUT reason text)
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
     ips int := coalesce((f->>'ips')::int, 0);
@@ -38,19 +56,19 @@ DECLARE
     gone int := coalesce((f->>'gone_responses')::int, 0);
     after int := coalesce((f->>'responses_after_address')::int, 0);
     hosting float8 := coalesce((f->>'hosting_share')::float8, 0);
-    -- every threshold, read (and checked) first, whichever rule decides
-    min_responses int := fw_threshold(t, 'min_responses');
-    cdn_min_share numeric := fw_threshold(t, 'cdn_min_share');                -- %
-    flux_min_asns int := fw_threshold(t, 'flux_min_asns');
-    flux_max_ttl int := fw_threshold(t, 'flux_max_ttl');                      -- s
-    flux_min_ips int := fw_threshold(t, 'flux_min_ips');
-    flux_min_fluxiness float8 := fw_threshold(t, 'flux_min_fluxiness');
-    ns_min_names int := fw_threshold(t, 'ns_min_names');
-    ns_min_asns int := fw_threshold(t, 'ns_min_asns');
-    takedown_min_responses int := fw_threshold(t, 'takedown_min_responses');
-    takedown_min_share numeric := fw_threshold(t, 'takedown_min_share');      -- %
-    pool_min_hosting_share float8 := fw_threshold(t, 'pool_min_hosting_share');  -- %
-    pool_min_ttl int := fw_threshold(t, 'pool_min_ttl');                      -- s
+    -- every threshold (read and checked by fw_thresholds)
+    min_responses int := th.min_responses;
+    cdn_min_share numeric := th.cdn_min_share;                -- %
+    flux_min_asns int := th.flux_min_asns;
+    flux_max_ttl int := th.flux_max_ttl;                      -- s
+    flux_min_ips int := th.flux_min_ips;
+    flux_min_fluxiness float8 := th.flux_min_fluxiness;
+    ns_min_names int := th.ns_min_names;
+    ns_min_asns int := th.ns_min_asns;
+    takedown_min_responses int := th.takedown_min_responses;
+    takedown_min_share numeric := th.takedown_min_share;      -- %
+    pool_min_hosting_share float8 := th.pool_min_hosting_share;  -- %
+    pool_min_ttl int := th.pool_min_ttl;                      -- s
     nets text := format('%s IPs in %s %s', ips, div, divname);
     seen text;      -- the rest of a flux or benign reason, after nets
     flux boolean;
@@ -128,6 +146,12 @@ BEGIN
         END IF;
     END IF;
 END $$;
+COMMENT ON FUNCTION fw_label_rules(jsonb, fw_thresholds) IS
+    'Label rules over features and thresholds read by fw_thresholds, with a readable reason.';
+
+CREATE OR REPLACE FUNCTION fw_label(f jsonb, t jsonb, OUT label text, OUT score real, OUT reason text)
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT * FROM fw_label_rules(f, fw_thresholds(t)) $$;
 COMMENT ON FUNCTION fw_label(jsonb, jsonb) IS
     'Label rules over features and thresholds (every key of config "scoring"; shares in percent, '
     'durations in seconds; a missing one is an error), with a readable reason.';

@@ -35,6 +35,7 @@ CREATE OR REPLACE FUNCTION fw_score(t jsonb, since timestamptz, only_changed boo
                                     last_id bigint DEFAULT 9223372036854775807)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
+    th fw_thresholds := fw_thresholds(t);
     ids bigint[];
     labels text[];
 BEGIN
@@ -42,7 +43,7 @@ BEGIN
         INSERT INTO verdicts (domain_id, label, score, reason, features, thresholds)
         SELECT f.domain_id, l.label, l.score, l.reason, f.f, t
         FROM fw_features(since, only_changed, first_id, last_id) f
-        CROSS JOIN LATERAL fw_label(f.f, t) l
+        CROSS JOIN LATERAL fw_label_rules(f.f, th) l
         RETURNING domain_id, label)
     SELECT array_agg(v.domain_id), array_agg(v.label) INTO ids, labels FROM v;
     IF ids IS NULL THEN
