@@ -49,8 +49,9 @@ END $$;
 -- BEFORE), oldest first, in domain order: the domains of the next BUDGET
 -- rows, whole. A partition whose domains are all done is rewritten
 -- (CLUSTER on its domain index: the old rows' space returned) and marked
--- done. Returns the lookups repacked (0: nothing left to do). The writer
--- calls it as it keeps the partitions (storage/writer.c).
+-- done, unless a reader holds it (then a later call does it). Returns the
+-- lookups repacked (0: nothing left to do, or the partition is being read).
+-- The writer calls it as it keeps the partitions (storage/writer.c).
 CREATE OR REPLACE FUNCTION fw_compact(before timestamptz, budget integer DEFAULT 20000)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE p record; hi bigint; idx regclass;
@@ -65,9 +66,16 @@ BEGIN
                        'ORDER BY domain_id LIMIT $2) x', p.part) INTO hi USING p.after_domain, budget;
         EXIT WHEN hi IS NOT NULL;
         SELECT i.indexrelid::regclass INTO idx FROM pg_index i WHERE i.indrelid = p.part LIMIT 1;
-        IF idx IS NOT NULL THEN
-            EXECUTE format('CLUSTER %s USING %s', p.part, idx);
-        END IF;
+        BEGIN
+            -- never wait behind a reader of the partition (the writer would
+            -- wait with it): rewritten at a later upkeep instead
+            EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE NOWAIT', p.part);
+            IF idx IS NOT NULL THEN
+                EXECUTE format('CLUSTER %s USING %s', p.part, idx);
+            END IF;
+        EXCEPTION WHEN lock_not_available THEN
+            RETURN 0;
+        END;
         INSERT INTO visits_compacted (part, after_domain, done) VALUES (p.name, p.after_domain, true)
         ON CONFLICT (part) DO UPDATE SET done = true;
     END LOOP;
