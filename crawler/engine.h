@@ -12,9 +12,9 @@
  * obs for the writer.
  *
  * The engine asks the scheduler what is due (queue_claim) and starts new
- * visits only while some vantage has room and the writer's backlog is
- * under buffer_rows, so a dead database slows measuring instead of
- * dropping it.
+ * visits only while every vantage that answers has room (the slowest sets
+ * the pace; a dead one does not) and the writer's backlog is under
+ * buffer_rows, so a dead database slows measuring instead of dropping it.
  */
 #ifndef FW_ENGINE_H
 #define FW_ENGINE_H

@@ -40,6 +40,7 @@ struct vantage {
 	size_t backlog;
 	int inflight;
 	long long sent, timeouts, skipped;
+	double timeout_share;	/* of its recent queries, the share that timed out */
 };
 
 static void
@@ -214,6 +215,8 @@ vantage_answer(void *arg, int status, int timeouts, unsigned char *abuf, int ale
 	v->inflight--;
 	if (status == ARES_ETIMEOUT)
 		v->timeouts++;
+	v->timeout_share += ((status == ARES_ETIMEOUT ? 1.0 : 0.0) - v->timeout_share) /
+	    VANTAGE_HEALTH_QUERIES;
 	v->done(q, status, timeouts, abuf, alen, v->arg);
 }
 
@@ -305,6 +308,12 @@ int
 vantage_busy(const struct vantage *v)
 {
 	return v->backlog >= (size_t)v->max_inflight;
+}
+
+int
+vantage_holds_up(const struct vantage *v)
+{
+	return vantage_busy(v) && v->timeout_share < 0.5;
 }
 
 void

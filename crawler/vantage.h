@@ -6,10 +6,12 @@
  * The channel's sockets are registered in the engine's epoll set (the
  * event data carries the vantage index and fd); the engine calls
  * vantage_process_fd() on events and vantage_pump() to send. A vantage
- * that is slow or dead must not hold up the others: its backlog is bounded
+ * that is dead must not hold up the others: its backlog is bounded
  * (VANTAGE_BACKLOG_FACTOR x max_inflight) and the oldest unsent queries are
  * skipped beyond it. A skipped query was never sent, so nothing is lost: it
- * is counted, not recorded as a response.
+ * is counted, not recorded as a response. One that answers, however slowly,
+ * sets the pace of new visits instead (vantage_holds_up), so that it asks
+ * what the others ask.
  */
 #ifndef FW_VANTAGE_H
 #define FW_VANTAGE_H
@@ -20,6 +22,7 @@
 #include "common/cfg.h"
 
 #define VANTAGE_BACKLOG_FACTOR 8
+#define VANTAGE_HEALTH_QUERIES 32	/* the timeout share averages about this many */
 #define VANTAGE_SKIPPED (-1000)	/* status passed to done() for a skipped query */
 
 struct vantage;
@@ -83,6 +86,13 @@ int64_t vantage_wait_us(struct vantage *v, int64_t cap_us, int64_t now_us);
 
 /* True when the backlog holds at least max_inflight queries. */
 int vantage_busy(const struct vantage *v);
+
+/*
+ * True when busy and answering (fewer than half of its recent queries timed
+ * out): new visits wait for it. A vantage that mostly times out holds up
+ * nobody; its backlog is bounded instead.
+ */
+int vantage_holds_up(const struct vantage *v);
 
 void vantage_get_stats(const struct vantage *v, struct vantage_stats *out);
 
