@@ -15,7 +15,7 @@ COMMENT ON FUNCTION fw_holz(bigint, bigint) IS
 -- Features of every domain with own A/AAAA lookups in the window [since,
 -- now] and an id in [first_id, last_id] (a share of a pass that runs in
 -- several sessions); with only_changed, of those observed after their
--- latest verdict (incremental pass: their domain_rollup times say so).
+-- latest verdict (incremental pass: fw_unscored lists them).
 -- Read from the scoring rollup, never from the raw lookups (tables:
 -- sql/012_score_rollup.sql; docs/scoring.md): the domain's lookup_days
 -- rows (lookups by outcome, answers and addresses per answer), its
@@ -24,17 +24,32 @@ COMMENT ON FUNCTION fw_holz(bigint, bigint) IS
 -- (what followed its last address). A row is in the window when it last
 -- held (last_at, last_seen) within it, and then counts whole: exact when the
 -- window covers every lookup of the domain.
+-- The domains with ids in [first_id, last_id] observed after their latest
+-- verdict, in id order (domain_rollup.scored_at, kept by a trigger on
+-- verdicts, says so without reading them; the verdicts decide for those).
+CREATE OR REPLACE FUNCTION fw_unscored(first_id bigint, last_id bigint) RETURNS bigint[]
+LANGUAGE sql STABLE AS $$
+SELECT coalesce(array_agg(s.domain_id ORDER BY s.domain_id), '{}') FROM domain_rollup s
+WHERE s.domain_id BETWEEN first_id AND last_id AND s.observed_until > s.scored_at
+  AND s.observed_until > coalesce((SELECT max(v.scored_at) FROM verdicts v
+                                   WHERE v.domain_id = s.domain_id), '-infinity') $$;
+COMMENT ON FUNCTION fw_unscored(bigint, bigint) IS
+    'The ids in first_id .. last_id of the domains observed after their latest verdict.';
+
 CREATE OR REPLACE FUNCTION fw_features(since timestamptz, only_changed boolean DEFAULT false,
                                        first_id bigint DEFAULT 0,
                                        last_id bigint DEFAULT 9223372036854775807)
 RETURNS TABLE (domain_id bigint, f jsonb)
 LANGUAGE sql STABLE AS $$
-WITH todo AS (
-    SELECT s.domain_id, s.last_lookup_at, s.first_address_at, s.last_address_at FROM domain_rollup s
-    WHERE s.observed_until >= since AND s.domain_id BETWEEN first_id AND last_id
-      AND (NOT only_changed OR (s.observed_until > s.scored_at AND s.observed_until > coalesce(
-          (SELECT max(v.scored_at) FROM verdicts v WHERE v.domain_id = s.domain_id), '-infinity')))
-      AND EXISTS (SELECT 1 FROM domains d WHERE d.id = s.domain_id)
+WITH todo AS (   -- every domain of the range, or (only_changed) those
+                 -- fw_unscored lists, each looked up: the plan then reads the
+                 -- few domains' rows by index, not every domain's
+    SELECT s.domain_id, s.last_lookup_at, s.first_address_at, s.last_address_at
+    FROM (SELECT * FROM domain_rollup s WHERE NOT only_changed AND s.domain_id BETWEEN first_id AND last_id
+          UNION ALL
+          SELECT s.* FROM unnest(fw_unscored(first_id, last_id)) u(id)
+          JOIN domain_rollup s ON s.domain_id = u.id WHERE only_changed) s
+    WHERE s.observed_until >= since AND EXISTS (SELECT 1 FROM domains d WHERE d.id = s.domain_id)
 ), resp AS (
     SELECT l.domain_id, sum(l.lookups) AS responses, sum(l.noerror) AS noerror,
            sum(l.nxdomain) AS nxdomain, sum(l.servfail) AS servfail,
