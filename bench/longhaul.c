@@ -522,18 +522,20 @@ lh_set_label(struct lh_run *r, uint32_t i, int label, int64_t t_ms)
 }
 
 /*
- * The labels of the pass just run into the states: the sample's from its
- * verdicts; every other domain gets its class's label once it has
- * min_responses A/AAAA responses. 0, or -1 with err.
+ * The labels of the pass just run (begun at the database's time BEGAN: a
+ * pass is several sessions, each its own scored_at) into the states: the
+ * sample's from its verdicts; every other domain gets its class's label
+ * once it has min_responses A/AAAA responses. 0, or -1 with err.
  */
 static int
-lh_labels(struct lh_run *r, int64_t t_ms, char *err, size_t errlen)
+lh_labels(struct lh_run *r, int64_t t_ms, const char *began, char *err, size_t errlen)
 {
 	uint32_t per_visit = 2 * (uint32_t)r->o.vantages;
 	uint32_t need = ((uint32_t)r->o.min_responses + per_visit - 1) / per_visit;
+	const char *p[1] = { began };
 	struct store_res *res = store_query(r->db,
-	    "SELECT domain_id, label FROM verdicts WHERE scored_at = (SELECT max(scored_at) FROM verdicts)",
-	    0, NULL, err, errlen);
+	    "SELECT domain_id, label FROM verdicts WHERE scored_at >= $1::timestamptz", 1, p,
+	    err, errlen);
 
 	if (res == NULL)
 		return -1;
@@ -555,9 +557,10 @@ lh_labels(struct lh_run *r, int64_t t_ms, char *err, size_t errlen)
 static int
 lh_score_pass(struct lh_run *r, int64_t t_ms)
 {
-	char cfg[512], err[STORE_ERRLEN];
+	char cfg[512], err[STORE_ERRLEN], began[64];
 	char *argv[] = { (char *)r->o.fw, (char *)"-q", (char *)"-c", cfg, (char *)"score",
 		(char *)"--all", NULL };
+	struct store_res *res;
 	int64_t fake_now_s = r->o.end_s - (int64_t)r->o.days * 86400 + t_ms / 1000;
 	posix_spawn_file_actions_t fa;
 	int64_t t0;
@@ -574,6 +577,10 @@ lh_score_pass(struct lh_run *r, int64_t t_ms)
 	    (long long)(clock_wall_us() / 1000000 - fake_now_s + r->o.window_s));
 	if (fclose(f) != 0)
 		return lh_fail(cfg, strerror(errno));
+	if ((res = store_query(r->db, "SELECT now()::text", 0, NULL, err, sizeof(err))) == NULL)
+		return lh_fail("now()", err);
+	snprintf(began, sizeof(began), "%s", store_res_value(res, 0, 0));
+	store_res_free(res);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	t0 = clock_mono_us();
@@ -594,7 +601,7 @@ lh_score_pass(struct lh_run *r, int64_t t_ms)
 		r->full++;
 	}
 	remove(cfg);
-	return lh_labels(r, t_ms, err, sizeof(err)) != 0 ? lh_fail("verdicts", err) : 0;
+	return lh_labels(r, t_ms, began, err, sizeof(err)) != 0 ? lh_fail("verdicts", err) : 0;
 }
 
 /* --- set-up, the run, the summary ------------------------------------------- */

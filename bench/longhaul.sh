@@ -105,7 +105,8 @@ SQL
 bytes() {
 	local t sum=0 b
 	for t in $1; do
-		b=$(psql -AtqX -c "SELECT coalesce(sum(pg_total_relation_size(relid)), 0) FROM pg_partition_tree('$t')")
+		# (a plain table has no partition tree: its own size)
+		b=$(psql -AtqX -c "SELECT coalesce((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('$t')), pg_total_relation_size('$t'))")
 		sum=$((sum + b))
 	done
 	echo "$sum"
