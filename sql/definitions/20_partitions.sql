@@ -39,6 +39,14 @@ COMMENT ON FUNCTION fw_partitions_ensure(interval, integer) IS
     'Create observation partitions around now (called by the crawler at start and as time '
     'passes); serialised by advisory lock 7467737704, so concurrent crawlers are safe.';
 
+-- The end of a time partition's range, from its bound (pg_get_expr of
+-- relpartbound: "FOR VALUES FROM (...) TO ('...')"); NULL for DEFAULT.
+CREATE OR REPLACE FUNCTION fw_partition_end(bound text) RETURNS timestamptz
+    LANGUAGE sql STABLE AS $$
+    SELECT substring(bound FROM 'TO \(''([^'']*)''\)')::timestamptz $$;
+COMMENT ON FUNCTION fw_partition_end(text) IS
+    'The end of a time partition''s range, from its bound expression (NULL: the default partition).';
+
 -- Drop the partitions whose whole range is older than cutoff. Returns how many.
 CREATE OR REPLACE FUNCTION fw_partitions_drop_before(cutoff timestamptz) RETURNS integer
     LANGUAGE plpgsql AS $$
@@ -49,7 +57,7 @@ BEGIN
              WHERE i.inhparent = 'visits'::regclass
     LOOP
         CONTINUE WHEN r.bound = 'DEFAULT';
-        IF substring(r.bound FROM 'TO \(''([^'']*)''\)')::timestamptz <= cutoff THEN
+        IF fw_partition_end(r.bound) <= cutoff THEN
             EXECUTE format('DROP TABLE %s', r.part);
             dropped := dropped + 1;
         END IF;

@@ -18,9 +18,8 @@ FROM pg_inherits i
 JOIN pg_class c ON c.oid = i.inhrelid
 LEFT JOIN visits_compacted k ON k.part = c.relname
 WHERE i.inhparent = 'visits'::regclass AND NOT coalesce(k.done, false)
-  AND pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT'
-  AND substring(pg_get_expr(c.relpartbound, c.oid) FROM 'TO \(''([^'']*)''\)')::timestamptz <= before
-ORDER BY substring(pg_get_expr(c.relpartbound, c.oid) FROM 'TO \(''([^'']*)''\)')::timestamptz
+  AND fw_partition_end(pg_get_expr(c.relpartbound, c.oid)) <= before
+ORDER BY fw_partition_end(pg_get_expr(c.relpartbound, c.oid))
 LIMIT 1 $$;
 
 -- Repack the rows of the domains in (lo, hi] of partition PART into one
