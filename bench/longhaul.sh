@@ -42,7 +42,8 @@
 # Knobs (environment): LONGHAUL_DOMAINS (100000), LONGHAUL_DAYS (7),
 # LONGHAUL_VANTAGES (2), LONGHAUL_STORED (200), LONGHAUL_SCORE_EVERY (s,
 # 43200; the first passes come at 5, 10, 20, ... fake minutes), LONGHAUL_WINDOW (s, 86400), LONGHAUL_SETTLE_AFTER (3),
-# LONGHAUL_SEED (1), LONGHAUL_RSS (1: measure the crawler), LONGHAUL_POLICIES
+# LONGHAUL_SEED (1), LONGHAUL_RSS (1: measure the crawler), LONGHAUL_RETENTION_DAYS
+# (7: the raw_retention the 1 TB figure assumes), LONGHAUL_POLICIES
 # ("today new"). Quick mode: LONGHAUL_DOMAINS=2000 LONGHAUL_DAYS=1.
 # Uses the PG* environment (script/pg env) for the server; makes and drops
 # its own databases.
@@ -57,10 +58,17 @@ policies=${LONGHAUL_POLICIES:-today new}
 asn_dir=${LAB_ASN_DIR:-$top/var/asn}
 geo_dir=${FW_GEO_DIR:-$top/var/geo}
 
-# The observation tables, in one place: raw (what each visit measured) and
-# rollup (kept by the writer); each name counts with all its partitions.
+# The observation tables, in one place: raw (what each visit measured),
+# the rollup kept for raw_retention after its last use (runs, answer sets:
+# then folded into run_days, or deleted), and the rollup kept for ever;
+# each name counts with all its partitions. Bytes kept for ever are
+# measured after the fold that raw_retention brings: the answer sets marked
+# with the fake day of their last use (as a crawl in real time would), the
+# past days' partitions dropped, fw_runs_fold run to its end.
 raw_tables=${LONGHAUL_RAW_TABLES:-visits}
-rollup_tables=${LONGHAUL_ROLLUP_TABLES:-history runs answer_sets qnames lookup_days domain_records addresses after_address domain_rollup}
+bounded_tables=${LONGHAUL_BOUNDED_TABLES:-runs answer_sets}
+forever_tables=${LONGHAUL_FOREVER_TABLES:-history run_days qnames lookup_days domain_records addresses after_address domain_rollup}
+retention_days=${LONGHAUL_RETENTION_DAYS:-7}
 # The reference for a scoring pass: one scan of the raw answers of the window.
 ref_sql=${LONGHAUL_REF_SQL:-"SELECT count(DISTINCT (domain_id, addr)) FROM answers WHERE observed_at >= to_timestamp($LONGHAUL_END - $LONGHAUL_WINDOW)"}
 # The partitioned raw tables whose past partitions are made here.
@@ -142,10 +150,15 @@ for p in $policies; do
 		# closed one (schedule.compact_after); today's stays open
 		while [ "$(psql -AtqX -c "SELECT fw_compact(now() - interval '1 hour', 1000000)")" != 0 ]; do :; done
 		echo "raw_bytes $(bytes "$raw_tables")"
-		echo "rollup_bytes $(bytes "$rollup_tables")"
+		for t in $bounded_tables; do echo "week_table $t $(bytes "$t")"; done
 		r0=$(now)
 		psql -AtqX -c "$ref_sql" >/dev/null
 		echo "ref_seconds $(awk -v a="$r0" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }')"
+		psql -qX -v ON_ERROR_STOP=1 -c "UPDATE answer_sets s SET last_day = (u.t AT TIME ZONE 'UTC')::date
+			FROM (SELECT set_id, max(time_last) AS t FROM runs GROUP BY 1) u WHERE s.id = u.set_id" \
+			-c "SELECT fw_partitions_drop_before(now())" >/dev/null
+		while [ "$(psql -AtqX -c "SELECT fw_runs_fold(now(), '1 hour')")" != 0 ]; do :; done
+		for t in $forever_tables; do echo "kept_table $t $(bytes "$t")"; done
 	} >>"$tmp/$p.out"
 	dropdb --force "$db"
 done
@@ -190,8 +203,9 @@ $1 == "passes" { v[p, "passes"] = $2; v[p, "pass_mean"] = $4; v[p, "pass_median"
 $1 == "full_passes" { v[p, "full_passes"] = $2; v[p, "full_mean"] = $4; v[p, "full_max"] = $6 }
 $1 == "flux" { c = $2; v[p, c "_labelled"] = $4 "/" $6; for (i = 7; i < NF; i += 2) v[p, c "_" $i] = $(i + 1) }
 $1 == "confusion" { conf[p] = conf[p] sprintf(" %s->%s:%s", $2, $3, $4) }
-$1 ~ /^(wall|raw_bytes|rollup_bytes|ref_seconds)$/ { v[p, $1] = $2 }
+$1 ~ /^(wall|raw_bytes|ref_seconds)$/ { v[p, $1] = $2 }
 $1 == "stored" { v[p, "stored_responses"] = $3 }
+$1 ~ /^(week|kept)_table$/ { v[p, "t_" $2] = $3; v[p, $1 "s"] += $3 }
 END {
 	np = split(policies, P, " ")
 	for (i = 1; i <= np; i++) {
@@ -205,9 +219,13 @@ END {
 		}
 		v[p, "all_qpd"] = all_q / all_n / d; v[p, "ns_qpd"] = all_ns / all_n / d
 		v[p, "raw_bpd"] = st > 0 ? get(p, "raw_bytes") / st / d : 0
-		v[p, "rollup_bpd"] = st > 0 ? get(p, "rollup_bytes") / st / d : 0
-		v[p, "bpd"] = v[p, "raw_bpd"] + v[p, "rollup_bpd"]
-		v[p, "tb_days"] = v[p, "bpd"] > 0 ? 1e12 / (v[p, "bpd"] * get(p, "domains")) : 0
+		v[p, "week_bpd"] = st > 0 ? get(p, "week_tables") / st / d : 0
+		v[p, "kept_bpd"] = st > 0 ? get(p, "kept_tables") / st / d : 0
+		nt = split(boundt " " forevert, T, " ")
+		for (k = 1; k <= nt; k++) v[p, "t_" T[k] "_bpd"] = st > 0 ? get(p, "t_" T[k]) / st / d : 0
+		# raw_retention days of raw lookups, runs and sets, then each day what is kept for ever
+		n = get(p, "domains"); held = rd * (v[p, "raw_bpd"] + v[p, "week_bpd"]) * n
+		v[p, "tb_days"] = v[p, "kept_bpd"] > 0 ? (1e12 - held) / (v[p, "kept_bpd"] * n) : 0
 		v[p, "pass_ratio"] = get(p, "ref_seconds") > 0 ? get(p, "full_mean") / get(p, "ref_seconds") : 0
 		v[p, "stored"] = st
 	}
@@ -225,9 +243,14 @@ END {
 	print "visits per domain per day"
 	for (k = 1; k <= no; k++) row("  " order[k], order[k] "_vpd", "%.1f")
 	print "bytes per domain per day (stored sample)"
-	row("  raw (" rawt ")", "raw_bpd", "%.0f")
-	row("  rollup (" (rollt == "" ? "none" : rollt) ")", "rollup_bpd", "%.0f")
-	row("days of history in 1 TB (all domains)", "tb_days", "%.1f")
+	row("  kept raw_retention: raw (" rawt ")", "raw_bpd", "%.0f")
+	row("  kept raw_retention after use: rollup", "week_bpd", "%.0f")
+	nt = split(boundt, T, " ")
+	for (k = 1; k <= nt; k++) row("    " T[k], "t_" T[k] "_bpd", "%.0f")
+	row("  kept for ever: rollup, after the fold", "kept_bpd", "%.0f")
+	nt = split(forevert, T, " ")
+	for (k = 1; k <= nt; k++) row("    " T[k], "t_" T[k] "_bpd", "%.0f")
+	row(sprintf("days of history in 1 TB (all domains; %d of raw)", rd), "tb_days", "%.1f")
 	print "scoring pass (score --all; a full window: fake now >= the window)"
 	row("  passes", "passes", "%d")
 	row("  passes over a full window", "full_passes", "%d")
@@ -251,4 +274,4 @@ END {
 	row("driver wall seconds", "wall", "%.0f")
 	printf "%-44s %14s\n", "crawler peak RSS, crawl --once --all (MiB)", (rss > 0 ? sprintf("%.1f", rss / 1024) : "not measured")
 	for (i = 1; i <= np; i++) printf "labels of the stored sample, %s:%s\n", P[i], conf[P[i]]
-}' rawt="$raw_tables" rollt="$rollup_tables" $(for p in $policies; do echo "$tmp/$p.out"; done)
+}' rawt="$raw_tables" boundt="$bounded_tables" forevert="$forever_tables" rd="$retention_days" $(for p in $policies; do echo "$tmp/$p.out"; done)

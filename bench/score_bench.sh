@@ -23,7 +23,8 @@
 # (SELECT count(DISTINCT (domain_id, addr)) FROM answers: the view, which
 # unpacks every stored lookup), and for comparison the same count over
 # the rollup (history). Then an asn load again, which looks up the ASN of
-# every known address anew.
+# every known address anew. SCORE_BENCH_KEEP=1 keeps the database (its
+# name is printed) for looking into a pass.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 nd=${1:-100000}
@@ -35,7 +36,8 @@ asn=${LAB_ASN_DIR:-$top/var/asn}
 geo=${FW_GEO_DIR:-$top/var/geo}
 export PGDATABASE=fwbench_score_$$
 tmp=$(mktemp -d)
-trap 'dropdb --force "$PGDATABASE" >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+trap '[ "${SCORE_BENCH_KEEP:-0}" = 1 ] && echo "score_bench: kept database $PGDATABASE" >&2 ||
+	dropdb --force "$PGDATABASE" >/dev/null 2>&1; rm -rf "$tmp"' EXIT
 createdb "$PGDATABASE"
 printf 'scoring: {window: 7d}\nschedule: {partition_span: 1d}\n' >"$tmp/fw.yaml"
 fwc() { "$fw" -q -c "$tmp/fw.yaml" "$@"; }

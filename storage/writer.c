@@ -162,8 +162,9 @@ writer_upkeep_sql(struct store_writer *w, const char *sql, int64_t setting_ms, c
 }
 
 /*
- * Create partitions ahead, apply retention, compact a chunk of the closed
- * partitions; errors are reported, not fatal.
+ * Create partitions ahead, apply retention (and fold the runs older than
+ * the raw lookups), compact a chunk of the closed partitions; errors are
+ * reported, not fatal.
  */
 static int
 writer_maintain(struct store_writer *w, char *err, size_t errlen)
@@ -172,6 +173,8 @@ writer_maintain(struct store_writer *w, char *err, size_t errlen)
 	if (writer_upkeep_sql(w, "SELECT fw_partitions_ensure($1::interval)",
 	    w->cfg.partition_span_ms, err, errlen) != 0 ||
 	    writer_upkeep_sql(w, "SELECT fw_partitions_drop_before(now() - $1::interval)",
+	    w->cfg.raw_retention_ms, err, errlen) != 0 ||
+	    writer_upkeep_sql(w, "SELECT fw_runs_fold(now() - $1::interval)",
 	    w->cfg.raw_retention_ms, err, errlen) != 0)
 		return -1;
 	return writer_upkeep_sql(w, "SELECT fw_compact(now() - $1::interval, "

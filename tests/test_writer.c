@@ -62,7 +62,7 @@ static struct {
 	long long copy_failures;	/* COPY responses still to fail (-1: all) ... */
 	enum store_fault copy_fault;	/* ... so */
 	long long opens, failed_opens, open_now, rollbacks, failed_copies;
-	long long upkeep, drops, compactions;	/* partition functions called */
+	long long upkeep, drops, folds, compactions;	/* partition functions called */
 	long long anomalies;		/* calls the writer should never make */
 	int64_t committed[FAKE_ROWS];	/* responses' domain_id, in commit order */
 	long long n_committed, answers_committed;
@@ -242,13 +242,16 @@ __wrap_store_exec(struct store *st, const char *sql, int nparams, const char *co
 		if (!st->in_tx)
 			db.anomalies++;
 	} else if (strncmp(sql, "SELECT fw_partitions_", 21) == 0 ||
-	    strncmp(sql, "SELECT fw_compact(", 18) == 0) {
+	    strncmp(sql, "SELECT fw_compact(", 18) == 0 ||
+	    strncmp(sql, "SELECT fw_runs_fold(", 20) == 0) {
 		if (nparams != 1 || strstr(params[0], " milliseconds") == NULL)
 			db.anomalies++;
 		if (strstr(sql, "ensure") != NULL)
 			db.upkeep++;
 		else if (strstr(sql, "compact") != NULL)
 			db.compactions++;
+		else if (strstr(sql, "fold") != NULL)
+			db.folds++;
 		else
 			db.drops++;
 	} else {
@@ -988,12 +991,13 @@ test_partition_upkeep(void **state)
 	WAIT_UNTIL(store_writer_stored(w) == 1);
 	assert_true(db_get(&db.upkeep) >= 1);
 	assert_int_equal(db_get(&db.drops), 0);		/* kept forever: nothing dropped */
+	assert_int_equal(db_get(&db.folds), 0);		/* nor folded */
 	assert_int_equal(db_get(&db.compactions), 0);	/* never compacted */
 	stop_expect(w, 0, 1, 0);
 	cfg.raw_retention_ms = 86400000;
 	cfg.compact_after_ms = 3600000;
 	assert_non_null(w = store_writer_start(&cfg, err, sizeof(err)));
-	WAIT_UNTIL(db_get(&db.drops) >= 1 && db_get(&db.compactions) >= 1);
+	WAIT_UNTIL(db_get(&db.drops) >= 1 && db_get(&db.folds) >= 1 && db_get(&db.compactions) >= 1);
 	stop_expect(w, 0, 0, 0);
 }
 

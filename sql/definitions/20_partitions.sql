@@ -39,8 +39,15 @@ COMMENT ON FUNCTION fw_partitions_ensure(interval, integer) IS
     'Create observation partitions around now (called by the crawler at start and as time '
     'passes); serialised by advisory lock 7467737704, so concurrent crawlers are safe.';
 
--- The end of a time partition's range, from its bound (pg_get_expr of
--- relpartbound: "FOR VALUES FROM (...) TO ('...')"); NULL for DEFAULT.
+-- The start and the end of a time partition's range, from its bound
+-- (pg_get_expr of relpartbound: "FOR VALUES FROM ('...') TO ('...')");
+-- NULL for DEFAULT.
+CREATE OR REPLACE FUNCTION fw_partition_start(bound text) RETURNS timestamptz
+    LANGUAGE sql STABLE AS $$
+    SELECT substring(bound FROM 'FROM \(''([^'']*)''\)')::timestamptz $$;
+COMMENT ON FUNCTION fw_partition_start(text) IS
+    'The start of a time partition''s range, from its bound expression (NULL: the default partition).';
+
 CREATE OR REPLACE FUNCTION fw_partition_end(bound text) RETURNS timestamptz
     LANGUAGE sql STABLE AS $$
     SELECT substring(bound FROM 'TO \(''([^'']*)''\)')::timestamptz $$;

@@ -146,6 +146,11 @@ BEGIN
         GROUP BY 1, 2, 3, 4, 5) s
       ON s.domain_id = r.domain_id AND s.observed_at = r.observed_at
      AND s.vantage_id = r.vantage_id AND s.qtype = r.qtype AND s.qn = coalesce(r.qname, '');
+    -- the sets used again marked with today (fw_runs_fold deletes the long
+    -- unused), before the new ones are added: a set deleted meanwhile is new
+    UPDATE answer_sets s SET last_day = (now() AT TIME ZONE 'UTC')::date
+    FROM (SELECT DISTINCT digest FROM stage_keyed WHERE set_id IS NULL) k
+    WHERE s.digest = k.digest AND s.last_day < (now() AT TIME ZONE 'UTC')::date;
     INSERT INTO answer_sets (digest, rrtypes, ttl_deltas, addrs, targets)
     SELECT DISTINCT ON (k.digest) k.digest, k.rrtypes, k.ttl_deltas, k.addrs, k.targets
     FROM stage_keyed k

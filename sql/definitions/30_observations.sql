@@ -85,6 +85,31 @@ JOIN outcomes o ON o.code = r.rcode
 LEFT JOIN answer_sets s ON s.id = r.set_id
 LEFT JOIN qnames q ON q.id = r.qname_id;
 COMMENT ON VIEW v_runs IS
-    'Runs of identical answers, kept for ever: per domain (or name server), vantage and type, '
-    'from time_first to time_last every lookup (lookups of them) had the same outcome and the '
-    'same records (rdata). A new run is a change: count them for how often answers changed.';
+    'Runs of identical answers: per domain (or name server), vantage and type, from time_first to '
+    'time_last every lookup (lookups of them) had the same outcome and the same records (rdata). '
+    'A new run is a change. Kept while going and for schedule.raw_retention after they end; older '
+    'ones are counted per day in v_run_days.';
+
+-- Changes per day, for all time: the folded runs (run_days) and the kept
+-- ones counted alike, under the UTC day each run began.
+CREATE OR REPLACE VIEW v_run_days AS
+SELECT coalesce(q.name, d.name) AS domain, d.name AS tracked_domain, v.name AS vantage,
+       fw_rrtype_name(x.qtype) AS qtype, x.day, x.runs, x.lookups, x.failures, x.first_at, x.last_at
+FROM (SELECT domain_id, vantage_id, qname_id, qtype, day, sum(runs)::bigint AS runs,
+             sum(lookups)::bigint AS lookups, sum(failures)::bigint AS failures,
+             min(first_at) AS first_at, max(last_at) AS last_at
+      FROM (SELECT domain_id, vantage_id, qname_id, qtype, day, runs, lookups, failures,
+                   first_at, last_at
+            FROM run_days
+            UNION ALL
+            SELECT domain_id, vantage_id, qname_id, qtype, (time_first AT TIME ZONE 'UTC')::date,
+                   1, count, CASE WHEN rcode <> 0 THEN count ELSE 0 END, time_first, time_last
+            FROM runs) u
+      GROUP BY 1, 2, 3, 4, 5) x
+JOIN domains d ON d.id = x.domain_id
+JOIN vantages v ON v.id = x.vantage_id
+LEFT JOIN qnames q ON q.id = x.qname_id;
+COMMENT ON VIEW v_run_days IS
+    'Per domain (or name server), vantage, type and the UTC day runs began, for all time: how many '
+    'runs began (changes of answer), their lookups and failed lookups (rcode not NOERROR), the '
+    'first lookup and the last of those runs. runs / lookups near 1 is an answer new at every lookup.';
