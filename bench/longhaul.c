@@ -25,7 +25,7 @@
  * seen closely), then every LONGHAUL_SCORE_EVERY fake seconds, the writer
  * is drained and `fluxwatch score --all` runs with a window reaching back exactly
  * LONGHAUL_WINDOW before the fake now (the observations after it do not
- * exist yet), so the real pass (fw_analyze_observations, fw_features,
+ * exist yet), so the real pass (fw_analyze_rollup, fw_features,
  * fw_label) scores what it would have then; its wall time is one "seconds
  * per scoring pass". The sample's labels come from verdicts; a domain
  * outside the sample is given its class's label at the first pass after it

@@ -40,3 +40,7 @@ CREATE TABLE runs_folded (
 INSERT INTO runs_folded DEFAULT VALUES;
 COMMENT ON TABLE runs_folded IS 'Progress of fw_runs_fold: the cutoff being folded (NULL: none), '
     'the next domain id to fold, and the cutoff of the last fold done.';
+
+-- score analysed the raw partitions before a pass; a pass reads the
+-- scoring rollup now (fw_analyze_rollup in sql/definitions/75_score.sql).
+DROP FUNCTION IF EXISTS fw_analyze_observations();
