@@ -34,12 +34,13 @@ COMMENT ON COLUMN answer_sets.last_day IS 'The last UTC day a stored batch used 
 CREATE TABLE runs_folded (
     one          boolean PRIMARY KEY DEFAULT true CHECK (one),
     cutoff       timestamptz,
-    next_domain  bigint NOT NULL DEFAULT 0,
+    next_domain  bigint DEFAULT 0,
     done_cutoff  timestamptz NOT NULL DEFAULT '-infinity'
 );
 INSERT INTO runs_folded DEFAULT VALUES;
 COMMENT ON TABLE runs_folded IS 'Progress of fw_runs_fold: the cutoff being folded (NULL: none), '
-    'the next domain id to fold, and the cutoff of the last fold done.';
+    'the next domain id to fold (NULL: all folded, the unused answer sets being deleted), and '
+    'the cutoff of the last fold done.';
 
 -- score analysed the raw partitions before a pass; a pass reads the
 -- scoring rollup now (fw_analyze_rollup in sql/definitions/75_score.sql).

@@ -61,8 +61,8 @@ FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
 WHERE i.inhparent = 'visits'::regclass $$;
 
 -- Fold the runs that ended before the raw lookups kept, and then drop the
--- answer sets unused since, for about BUDGET of time: domains 100 at a
--- time, sets 10,000 at a time. The cutoff of a fold is the start of the
+-- answer sets unused since, for about BUDGET of time (one step at least):
+-- domains 100 at a time, sets 10,000 at a time. The cutoff of a fold is the start of the
 -- oldest raw partition, or BEFORE (now - raw_retention) when that is
 -- earlier; a new fold begins when it is later than the last one's. Returns
 -- the runs and sets done (0: nothing to do now).
@@ -78,7 +78,7 @@ BEGIN
         END IF;
         f.next_domain := 0;
     END IF;
-    WHILE clock_timestamp() - t0 < budget LOOP
+    LOOP                                       -- a step at least, then while in budget
         IF f.next_domain IS NOT NULL THEN      -- the runs, domains in id order
             SELECT max(id) INTO hi
             FROM (SELECT id FROM domains WHERE id >= f.next_domain ORDER BY id LIMIT 100) d;
@@ -96,6 +96,7 @@ BEGIN
                 RETURN done;
             END IF;
         END IF;
+        EXIT WHEN clock_timestamp() - t0 >= budget;
     END LOOP;
     UPDATE runs_folded SET cutoff = f.cutoff, next_domain = f.next_domain;
     RETURN done;
