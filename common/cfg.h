@@ -104,6 +104,10 @@ struct cfg_scoring {
 	int64_t pool_min_ttl_ms;
 	int takedown_min_responses;
 	int takedown_min_share;		/* percent */
+	int steered_min_vantages;
+	int steered_min_answers;
+	int steered_max_fluxiness;
+	int steered_max_share;		/* percent */
 };
 
 struct cfg {

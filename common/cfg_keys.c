@@ -205,6 +205,14 @@ static const struct cfg_field scoring_fields[] = {
 	    "taken down (unresolved): failed A/AAAA responses after the last address"),
 	INT(struct cfg_scoring, takedown_min_share, 0, 100, "80",
 	    "taken down: and at least this percent of the responses after the last address"),
+	INT(struct cfg_scoring, steered_min_vantages, 1, 1000, "2",
+	    "not flux but a steered CDN: addresses answered at this many vantages (1000 = never)"),
+	INT(struct cfg_scoring, steered_min_answers, 1, 1000000, "4",
+	    "steered CDN: and at least this many answers at each of them"),
+	INT(struct cfg_scoring, steered_max_fluxiness, 1, 100000, "1",
+	    "steered CDN: at each, distinct addresses / its largest answer at most this"),
+	INT(struct cfg_scoring, steered_max_share, 0, 100, "75",
+	    "steered CDN: and no vantage saw more than this percent of the addresses"),
 	END
 };
 

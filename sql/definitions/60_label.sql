@@ -5,7 +5,7 @@
 -- in percent, durations in whole seconds, counts as counts.
 
 -- Threshold K of T. A missing one is an error, never a NULL that would
--- silently switch a rule off. In SQL, so that fw_thresholds' twelve calls
+-- silently switch a rule off. In SQL, so that fw_thresholds' calls
 -- are inlined (a plpgsql call each took two thirds of fw_label's time); the
 -- error is fw_threshold_refused's.
 CREATE OR REPLACE FUNCTION fw_threshold_refused(t jsonb, k text) RETURNS numeric
@@ -37,7 +37,11 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                fw_threshold(t, 'takedown_min_responses')::integer,
                fw_threshold(t, 'takedown_min_share'),
                fw_threshold(t, 'pool_min_hosting_share')::double precision,
-               fw_threshold(t, 'pool_min_ttl')::integer)::fw_thresholds $$;
+               fw_threshold(t, 'pool_min_ttl')::integer,
+               fw_threshold(t, 'steered_min_vantages')::integer,
+               fw_threshold(t, 'steered_min_answers')::integer,
+               fw_threshold(t, 'steered_max_fluxiness')::double precision,
+               fw_threshold(t, 'steered_max_share'))::fw_thresholds $$;
 COMMENT ON FUNCTION fw_thresholds(jsonb) IS
     'The thresholds of fw_label_rules out of a thresholds object; an error names a missing one.';
 
@@ -69,6 +73,14 @@ DECLARE
     takedown_min_share numeric := th.takedown_min_share;      -- %
     pool_min_hosting_share float8 := th.pool_min_hosting_share;  -- %
     pool_min_ttl int := th.pool_min_ttl;                      -- s
+    -- steered CDN: every answering vantage (at least steered_min_vantages,
+    -- each with steered_min_answers) keeps its own set of addresses
+    -- (fluxiness at each at most steered_max_fluxiness), and the sets differ
+    -- (no vantage saw more than steered_max_share % of them)
+    steered boolean := coalesce((f->>'answering_vantages')::int >= th.steered_min_vantages
+        AND (f->>'vantage_min_answers')::int >= th.steered_min_answers
+        AND (f->>'vantage_max_fluxiness')::float8 <= th.steered_max_fluxiness
+        AND (f->>'vantage_max_share')::numeric * 100 <= th.steered_max_share, false);
     nets text := format('%s IPs in %s %s', ips, div, divname);
     seen text;      -- the rest of a flux or benign reason, after nets
     flux boolean;
@@ -91,7 +103,7 @@ BEGIN
     --    answer that keep changing - fluxiness: distinct addresses over the
     --    window / addresses per answer - spread over networks), double when
     --    the name servers rotate too, else benign. Rule 4 overrides this
-    --    verdict and quotes it, rule 5 revises a flux one.
+    --    verdict and quotes it, rules 3b and 5 revise a flux one.
     IF coalesce((f->>'cdn_asn_share')::numeric, 0) * 100 >= cdn_min_share
        OR coalesce((f->>'cdn_cname')::boolean, false) THEN
         label := 'cdn'; score := greatest(coalesce((f->>'cdn_asn_share')::real, 0),
@@ -120,6 +132,19 @@ BEGIN
                                  ELSE ': TTLs too long for flux' END;
         END IF;
         reason := nets || seen;
+    END IF;
+    -- 3b. steered CDN: flux by the counts, but only because the vantages
+    --     see different stable sets (caches inside ISP networks, geo
+    --     steering); flux rotates at each vantage, so it stays flux however
+    --     few vantages see it
+    IF label IN ('single_flux', 'double_flux') AND steered THEN
+        reason := format('%s: stable per vantage (%s vantages, at least %s answers each, each saw '
+                         'at most %s times its largest answer), different across vantages (at most '
+                         '%s%% of the addresses at one): a steered CDN, not flux', reason,
+                         f->>'answering_vantages', f->>'vantage_min_answers',
+                         f->>'vantage_max_fluxiness',
+                         round((f->>'vantage_max_share')::numeric * 100));
+        label := 'cdn'; score := 1 - (f->>'vantage_max_share')::real;
     END IF;
     -- 4. takedown: it resolved, then failed (at least takedown_min_responses
     --    failures, and takedown_min_share % of what followed the last

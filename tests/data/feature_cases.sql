@@ -49,7 +49,7 @@ SELECT set_config('cases.base', (now() - interval '1 hour')::text, false) IS NOT
 
 -- visits 0..9, ten seconds apart, each in its own batch; the domains of a
 -- visit are asked through vantages 1 and 2 (A and AAAA sent together: one
--- instant), NS through vantage 1
+-- instant), NS through vantage 1; the per-vantage cases through all three
 CREATE FUNCTION pg_temp.visit(v int) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE t numeric := v * 10;
 BEGIN
@@ -84,6 +84,19 @@ BEGIN
                             CASE WHEN v > 6 THEN 'CNAME parked.example 300' ELSE 'A 10.2.0.1 300' END);
         -- then NODATA only: after-address counts of 0
         PERFORM pg_temp.obs('quiet.benign', t + 8, vt, 'A', 0, CASE WHEN v > 6 THEN '' ELSE 'A 10.3.0.1 300' END);
+    END LOOP;
+    FOR vt IN 1 .. 3 LOOP
+        -- a CDN whose caches sit in ISP networks: each vantage always gets
+        -- its own vt + 1 addresses (an ASN each, order rotating), TTL 20;
+        -- 9 IPs in 9 ASNs across the three
+        PERFORM pg_temp.obs('isp-cache.cdn', t + 9.5, vt, 'A', 0,
+                            (SELECT string_agg(format('A 10.%s.0.1 20', 50 + 4 * vt + (j + v) % (vt + 1)), ', ')
+                             FROM generate_series(0, vt) j));
+        -- flux on a small pool: 3 of 10 addresses (10 ASNs), a different
+        -- subset at every visit and vantage, TTL 5
+        PERFORM pg_temp.obs('small-pool.single_flux', t + 9.6, vt, 'A', 0,
+                            (SELECT string_agg(format('A 10.%s.0.1 5', 70 + (3 * v + 5 * vt + 4 * j) % 10), ', ')
+                             FROM generate_series(0, 2) j));
     END LOOP;
     PERFORM pg_temp.obs('stable.benign', t, 1, 'NS', 0, 'NS ns1.stable.benign 3600, NS ns2.stable.benign 3600');
     PERFORM pg_temp.obs('hydra.double_flux', t + 1.1, 1, 'NS', 0,

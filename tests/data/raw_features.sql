@@ -98,6 +98,14 @@ WITH todo AS (
     FROM answers n JOIN todo USING (domain_id)
     WHERE n.observed_at >= since AND n.qname IS NULL AND n.rrtype = 2
     GROUP BY 1
+), pv AS (   -- per answering vantage: its answers, its largest, the addresses it saw
+    SELECT domain_id, count(*) AS answering_vantages, min(answers) AS vantage_min_answers,
+           max(ips::numeric / max_n) AS fluxiness, max(ips) AS max_ips
+    FROM (SELECT domain_id, vantage_id, count(*) AS answers, max(n) AS max_n
+          FROM per_resp GROUP BY 1, 2) pa
+    JOIN (SELECT domain_id, vantage_id, count(DISTINCT addr) AS ips FROM addr GROUP BY 1, 2) pi
+        USING (domain_id, vantage_id)
+    GROUP BY 1
 ), nsa AS (
     SELECT h.domain_id, count(DISTINCT h.addr) AS ns_ips,
            count(DISTINCT fw_asn(h.addr)) AS ns_asns,
@@ -137,12 +145,15 @@ SELECT resp.domain_id, jsonb_strip_nulls(jsonb_build_object(
     'responses_per_vantage', round(resp.responses::numeric / nullif(resp.vantages, 0), 1),
     'responses_after_address', after.responses_after,
     'gone_responses', after.gone_responses, 'nxdomain_after', after.nxdomain_after,
-    'gone_since', to_char(after.gone_since AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"')))
+    'gone_since', to_char(after.gone_since AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"'),
+    'answering_vantages', pv.answering_vantages, 'vantage_min_answers', pv.vantage_min_answers,
+    'vantage_max_fluxiness', round(pv.fluxiness, 2),
+    'vantage_max_share', round(pv.max_ips::numeric / ad.ips, 3)))
 FROM resp
 LEFT JOIN ad USING (domain_id) LEFT JOIN asninfo ai USING (domain_id) LEFT JOIN pr USING (domain_id)
 LEFT JOIN cn USING (domain_id) LEFT JOIN vs USING (domain_id) LEFT JOIN ns USING (domain_id)
 LEFT JOIN nsa USING (domain_id) LEFT JOIN ent USING (domain_id) LEFT JOIN growth USING (domain_id)
-LEFT JOIN after USING (domain_id)
+LEFT JOIN after USING (domain_id) LEFT JOIN pv USING (domain_id)
 $$;
 
 -- Every feature (median_ttl aside) and every verdict on which the two
