@@ -188,7 +188,7 @@ static const struct cfg_field scoring_fields[] = {
 	INT(struct cfg_scoring, flux_min_ips, 2, 100000, "8",
 	    "flux: at least this many distinct addresses (or the fluxiness below)"),
 	INT(struct cfg_scoring, flux_min_asns, 1, 100000, "4",
-	    "flux: addresses in at least this many ASNs (/16s without ASN data)"),
+	    "flux: addresses in at least this many organisations (ASNs the data names alike are one; /16s without ASN data)"),
 	DUR(struct cfg_scoring, flux_max_ttl_ms, "flux_max_ttl", 0, DAY_MS, "5m",
 	    "flux: smallest TTL seen at most this"),
 	INT(struct cfg_scoring, flux_min_fluxiness, 1, 100000, "2",

@@ -35,11 +35,25 @@ CREATE OR REPLACE FUNCTION fw_country(a inet) RETURNS text LANGUAGE sql STABLE P
     WHERE r.range_end >= a $$;
 COMMENT ON FUNCTION fw_country(inet) IS 'Country code of an address, NULL when unknown.';
 
+-- asn_orgs (sql/019_asn_orgs.sql) rebuilt from asn_ranges: per ASN, the
+-- lowest ASN whose ranges name the same organisation (case and outer
+-- blanks aside; no name or the data's "-Reserved AS-": its own). The
+-- migration filled it with the same statement, as a migration cannot call
+-- a definition.
+CREATE OR REPLACE FUNCTION fw_asn_orgs_refresh() RETURNS void LANGUAGE sql AS $$
+    DELETE FROM asn_orgs;
+    INSERT INTO asn_orgs (asn, org_asn)
+    SELECT asn, coalesce(min(asn) FILTER (WHERE k IS NOT NULL) OVER (PARTITION BY k), asn)
+    FROM (SELECT asn, nullif(nullif(lower(btrim(min(org))), ''), '-reserved as-') AS k
+          FROM asn_ranges GROUP BY asn) a $$;
+COMMENT ON FUNCTION fw_asn_orgs_refresh() IS
+    'asn load: asn_orgs (each ASN''s organisation, as the lowest ASN of the same name) rebuilt.';
+
 -- The ASN (RANGES = asn_ranges) or the country (geo_ranges) of every known
 -- address looked up again, in addresses and in the domain_records holding
 -- it: asn load and geo load call it in the transaction that replaces the
--- table. Rows whose value stays are not written. Returns the addresses
--- changed.
+-- table (and, for asn_ranges, rebuilds asn_orgs first). Rows whose value
+-- stays are not written. Returns the addresses changed.
 CREATE OR REPLACE FUNCTION fw_addresses_refresh(ranges regclass) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -50,6 +64,9 @@ BEGIN
     IF col IS NULL THEN
         RAISE EXCEPTION 'fw_addresses_refresh: % is not a range table', ranges;
     END IF;
+    IF col = 'asn' THEN
+        PERFORM fw_asn_orgs_refresh();
+    END IF;
     EXECUTE format('UPDATE addresses c SET %1$I = x.v FROM (SELECT addr, %2$I(addr) AS v FROM addresses) x '
                    'WHERE c.addr = x.addr AND c.%1$I IS DISTINCT FROM x.v',
                    col, CASE col WHEN 'asn' THEN 'fw_asn' ELSE 'fw_country' END);
@@ -59,5 +76,6 @@ BEGIN
     RETURN n;
 END $$;
 COMMENT ON FUNCTION fw_addresses_refresh(regclass) IS
-    'asn load / geo load: the ASN (asn_ranges) or country (geo_ranges) of every known address '
-    '(addresses, domain_records) looked up again; returns how many addresses changed.';
+    'asn load / geo load: the ASN (asn_ranges; and asn_orgs rebuilt) or country (geo_ranges) of '
+    'every known address (addresses, domain_records) looked up again; returns how many addresses '
+    'changed.';

@@ -52,8 +52,12 @@ CREATE OR REPLACE FUNCTION fw_label_rules(f jsonb, th fw_thresholds, OUT label t
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
     ips int := coalesce((f->>'ips')::int, 0);
-    div int := coalesce((f->>'asns')::int, (f->>'slash16s')::int, 0);
+    shown int := coalesce((f->>'asns')::int, (f->>'slash16s')::int, 0);
     divname text := CASE WHEN f ? 'asns' THEN 'ASNs' ELSE '/16s' END;
+    -- the networks flux needs: organisations where the ASN data names them
+    -- (one company's several ASNs are one network), else ASNs, else /16s
+    orgs int := (f->>'orgs')::int;
+    div int := coalesce(orgs, shown);
     ttl int := (f->>'min_ttl')::int;
     ns_div int := coalesce((f->>'ns_asns')::int, (f->>'ns_slash16s')::int, 0);
     ns_names int := coalesce((f->>'ns_names')::int, 0);
@@ -81,7 +85,8 @@ DECLARE
         AND (f->>'vantage_min_answers')::int >= th.steered_min_answers
         AND (f->>'vantage_max_fluxiness')::float8 <= th.steered_max_fluxiness
         AND (f->>'vantage_max_share')::numeric * 100 <= th.steered_max_share, false);
-    nets text := format('%s IPs in %s %s', ips, div, divname);
+    nets text := format('%s IPs in %s %s', ips, shown, divname)
+                 || CASE WHEN orgs < shown THEN format(' of %s organisations', orgs) ELSE '' END;
     seen text;      -- the rest of a flux or benign reason, after nets
     flux boolean;
     nsflux boolean;

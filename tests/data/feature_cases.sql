@@ -5,8 +5,9 @@
 -- A+AAAA answer timed alike in two batches, a late answer observed before
 -- failures already stored, a day boundary. tests/features.test compares
 -- the rollup's features with the raw ones on them. Addresses: 10.N.0.0/16
--- is AS 64500+N, 2001:db8:N::/48 AS 64600+N, 192.0.2.0/24 Cloudflare,
--- 198.18.N.0/24 hosting ASNs (tests/features.test loads those ranges).
+-- is AS 64500+N (from 10.50 on, two ASNs an organisation), 2001:db8:N::/48
+-- AS 64600+N, 192.0.2.0/24 Cloudflare, 198.18.N.0/24 hosting ASNs
+-- (tests/features.test loads those ranges).
 -- Base time: the setting cases.base; t in seconds after it.
 
 CREATE FUNCTION pg_temp.rrtype(t text) RETURNS smallint LANGUAGE sql IMMUTABLE AS $$

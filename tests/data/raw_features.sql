@@ -22,13 +22,14 @@ WITH todo AS (
 ), addr AS (
     SELECT a.* FROM a WHERE a.addr IS NOT NULL
 ), uaddr AS (   -- each distinct address of a domain once: one ASN and one country
-                -- lookup per address, not per record
-    SELECT u.*, fw_asn(u.addr) AS asn, fw_country(u.addr) AS country
-    FROM (SELECT domain_id, addr, min(observed_at) AS first_seen,
-                 max(observed_at) AS last_seen, max(ttl) AS max_ttl
-          FROM addr GROUP BY 1, 2) u
+                -- lookup per address, not per record; the ASN's organisation
+    SELECT u.*, coalesce((SELECT o.org_asn FROM asn_orgs o WHERE o.asn = u.asn), u.asn) AS org
+    FROM (SELECT u.*, fw_asn(u.addr) AS asn, fw_country(u.addr) AS country
+          FROM (SELECT domain_id, addr, min(observed_at) AS first_seen,
+                       max(observed_at) AS last_seen, max(ttl) AS max_ttl
+                FROM addr GROUP BY 1, 2) u) u
 ), asninfo AS (  -- the largest TTL seen is the closest to the zone's (caches count down)
-    SELECT domain_id, count(DISTINCT asn) AS asns,
+    SELECT domain_id, count(DISTINCT asn) AS asns, count(DISTINCT org) AS orgs,
            count(*) FILTER (WHERE asn IS NULL) AS addrs_without_asn, count(*) AS addrs,
            avg((asn IN (SELECT c.asn FROM cdn_asns c))::int) AS cdn_asn_share,
            avg(coalesce(asn IN (SELECT h.asn FROM hosting_asns h), false)::int) AS hosting_share,
@@ -148,7 +149,8 @@ SELECT resp.domain_id, jsonb_strip_nulls(jsonb_build_object(
     'gone_since', to_char(after.gone_since AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"'),
     'answering_vantages', pv.answering_vantages, 'vantage_min_answers', pv.vantage_min_answers,
     'vantage_max_fluxiness', round(pv.fluxiness, 2),
-    'vantage_max_share', round(pv.max_ips::numeric / ad.ips, 3)))
+    'vantage_max_share', round(pv.max_ips::numeric / ad.ips, 3),
+    'orgs', CASE WHEN ai.addrs_without_asn = ai.addrs THEN NULL ELSE ai.orgs END))
 FROM resp
 LEFT JOIN ad USING (domain_id) LEFT JOIN asninfo ai USING (domain_id) LEFT JOIN pr USING (domain_id)
 LEFT JOIN cn USING (domain_id) LEFT JOIN vs USING (domain_id) LEFT JOIN ns USING (domain_id)

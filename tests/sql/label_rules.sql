@@ -78,7 +78,11 @@ INSERT INTO cases (what, f) VALUES
     ('steered, name servers rotate', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_max_fluxiness": 1, "vantage_max_share": 0.333, "ns_names": 4, "ns_ips": 4, "ns_asns": 1}'),
     ('stable per vantage, 3 ASNs', '{"ips": 12, "asns": 3, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_max_fluxiness": 1, "vantage_max_share": 0.333}'),
     ('stable per vantage, in CDN ASNs', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "cdn_asn_share": 1, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_max_fluxiness": 1, "vantage_max_share": 0.333}'),
-    ('steered, then gone', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_max_fluxiness": 1, "vantage_max_share": 0.333, "gone_responses": 6, "responses_after_address": 6, "nxdomain_after": 6, "gone_since": "2026-11-27 07:13:13 UTC"}');
+    ('steered, then gone', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_max_fluxiness": 1, "vantage_max_share": 0.333, "gone_responses": 6, "responses_after_address": 6, "nxdomain_after": 6, "gone_since": "2026-11-27 07:13:13 UTC"}'),
+-- flux_min_asns 4 counts organisations where the ASN data names them
+    ('5 ASNs of 3 organisations', '{"ips": 40, "asns": 5, "orgs": 3, "min_ttl": 30, "fluxiness": 10}'),
+    ('5 ASNs of 4 organisations', '{"ips": 40, "asns": 5, "orgs": 4, "min_ttl": 30, "fluxiness": 10}'),
+    ('4 ASNs of 4 organisations', '{"ips": 40, "asns": 4, "orgs": 4, "min_ttl": 30, "fluxiness": 10}');
 
 \pset footer off
 SELECT n, what, l.label, l.score, l.reason FROM cases CROSS JOIN LATERAL fw_label('{"responses": 20, "address_responses": 20}'::jsonb || f, :'t'::jsonb) l
