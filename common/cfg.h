@@ -107,7 +107,7 @@ struct cfg_scoring {
 	int steered_min_vantages;
 	int steered_min_answers;
 	int steered_max_fluxiness;
-	int steered_max_share;		/* percent */
+	int steered_max_overlap;	/* percent */
 };
 
 struct cfg {

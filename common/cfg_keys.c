@@ -210,9 +210,10 @@ static const struct cfg_field scoring_fields[] = {
 	INT(struct cfg_scoring, steered_min_answers, 1, 1000000, "4",
 	    "steered CDN: and at least this many answers at each of them"),
 	INT(struct cfg_scoring, steered_max_fluxiness, 1, 100000, "1",
-	    "steered CDN: at each, distinct addresses / its largest answer at most this"),
-	INT(struct cfg_scoring, steered_max_share, 0, 100, "75",
-	    "steered CDN: and no vantage saw more than this percent of the addresses"),
+	    "steered CDN: the addresses each saw, summed, / their largest answers, at most this "
+	    "(1: every vantage always got the same set)"),
+	INT(struct cfg_scoring, steered_max_overlap, 0, 100, "75",
+	    "steered CDN: and each address seen by at most this percent of them, on average"),
 	END
 };
 

@@ -51,16 +51,6 @@ WITH todo AS (   -- every domain of the range, or (only_changed) those
           SELECT s.* FROM unnest(fw_unscored(first_id, last_id)) u(id)
           JOIN domain_rollup s ON s.domain_id = u.id WHERE only_changed) s
     WHERE s.observed_until >= since AND EXISTS (SELECT 1 FROM domains d WHERE d.id = s.domain_id)
-), lv AS (    -- per vantage: its days summed (primary-key order, no sort)
-    SELECT l.domain_id, l.vantage_id, sum(l.lookups) AS lookups, sum(l.noerror) AS noerror,
-           sum(l.nxdomain) AS nxdomain, sum(l.servfail) AS servfail,
-           sum(l.transport_failures) AS transport_failures,
-           min(l.first_at) AS first_at, max(l.last_at) AS last_at,
-           sum(l.answers) AS answers, sum(l.addresses) AS addresses,
-           max(l.max_addresses) AS max_n
-    FROM lookup_days l JOIN todo USING (domain_id)
-    WHERE l.last_at >= since AND l.domain_id BETWEEN first_id AND last_id
-    GROUP BY 1, 2
 ), resp AS (
     SELECT l.domain_id, sum(l.lookups) AS responses, sum(l.noerror) AS noerror,
            sum(l.nxdomain) AS nxdomain, sum(l.servfail) AS servfail,
@@ -70,21 +60,17 @@ WITH todo AS (   -- every domain of the range, or (only_changed) those
            sum(l.answers) AS address_responses, sum(l.addresses) AS addresses,
            max(l.max_n) AS max_per_answer,
            count(*) FILTER (WHERE l.answers > 0) AS answering_vantages,
-           min(l.answers) FILTER (WHERE l.answers > 0) AS vantage_min_answers
-    FROM lv l
-    GROUP BY 1
-), pv AS (       -- per answering vantage, the addresses it saw (the vantages of
-                 -- each address row) against its largest answer: about 1 when
-                 -- it always gets the same set (a steered CDN), more when it
-                 -- gets rotating subsets of a pool (flux)
-    SELECT l.domain_id, max(x.ips::numeric / l.max_n) AS fluxiness, max(x.ips) AS max_ips
-    FROM (SELECT r.domain_id, v.vantage_id, count(*) AS ips
-          FROM domain_records r JOIN todo USING (domain_id)
-          CROSS JOIN unnest(r.vantages) v(vantage_id)
-          WHERE r.kind = 1 AND r.last_seen >= since AND r.domain_id BETWEEN first_id AND last_id
-          GROUP BY 1, 2) x
-    JOIN lv l USING (domain_id, vantage_id)
-    WHERE l.answers > 0
+           min(l.answers) FILTER (WHERE l.answers > 0) AS vantage_min_answers,
+           sum(l.max_n) FILTER (WHERE l.answers > 0) AS largest_answers
+    FROM (SELECT l.domain_id, l.vantage_id, sum(l.lookups) AS lookups, sum(l.noerror) AS noerror,
+                 sum(l.nxdomain) AS nxdomain, sum(l.servfail) AS servfail,
+                 sum(l.transport_failures) AS transport_failures,
+                 min(l.first_at) AS first_at, max(l.last_at) AS last_at,
+                 sum(l.answers) AS answers, sum(l.addresses) AS addresses,
+                 max(l.max_addresses) AS max_n
+          FROM lookup_days l JOIN todo USING (domain_id)
+          WHERE l.last_at >= since AND l.domain_id BETWEEN first_id AND last_id
+          GROUP BY 1, 2) l   -- per vantage: its days summed
     GROUP BY 1
 ), ad AS (       -- kinds (domain_records): 1 the domain's addresses, 2 NS names,
                  -- 3 CNAME targets, 4 its name servers' addresses, 5 and 6 the
@@ -142,7 +128,8 @@ WITH todo AS (   -- every domain of the range, or (only_changed) those
     WHERE t.last_lookup_at > t.last_address_at AND ad.ips > 0
     GROUP BY 1
 )
--- two objects joined: jsonb_build_object takes at most 100 arguments
+-- one object of 45 keys (jsonb_build_object takes at most 100 arguments: a
+-- second object joined with || would cost a copy of both per domain)
 SELECT resp.domain_id, jsonb_strip_nulls(jsonb_build_object(
     'responses', resp.responses, 'noerror', resp.noerror, 'nxdomain', resp.nxdomain,
     'servfail', resp.servfail, 'transport_failures', resp.transport_failures,
@@ -173,15 +160,18 @@ SELECT resp.domain_id, jsonb_strip_nulls(jsonb_build_object(
     'responses_per_vantage', round(resp.responses::numeric / nullif(resp.vantages, 0), 1),
     'responses_after_address', after.responses_after,
     'gone_responses', after.gone_responses, 'nxdomain_after', after.nxdomain_after,
-    'gone_since', to_char(after.gone_since AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"'))) ||
-  jsonb_strip_nulls(jsonb_build_object(   -- per vantage
+    'gone_since', to_char(after.gone_since AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"'),
+    -- per vantage: the addresses each answering vantage saw (the vantages
+    -- of each address row), summed over them, against the sum of their
+    -- largest answers, and against the addresses: no second pass over the
+    -- rows, and 1 exactly when every vantage always got the same set
     'answering_vantages', nullif(resp.answering_vantages, 0),
     'vantage_min_answers', resp.vantage_min_answers,
-    'vantage_max_fluxiness', round(pv.fluxiness, 2),
-    'vantage_max_share', round(pv.max_ips::numeric / nullif(ad.ips, 0), 3),
+    'vantage_fluxiness', round(ad.seen_by::numeric / resp.largest_answers, 2),
+    'answering_overlap', round(ad.seen_by::numeric / ad.ips / nullif(resp.answering_vantages, 0), 3),
     'orgs', CASE WHEN ad.addrs_without_asn = ad.ips THEN NULL ELSE ad.orgs END))
 FROM resp
-LEFT JOIN ad USING (domain_id) LEFT JOIN after USING (domain_id) LEFT JOIN pv USING (domain_id)
+LEFT JOIN ad USING (domain_id) LEFT JOIN after USING (domain_id)
 $$;
 COMMENT ON FUNCTION fw_features(timestamptz, boolean, bigint, bigint) IS
     'Per-domain features over the rollup rows that last held since the argument (see '

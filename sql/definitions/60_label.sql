@@ -41,7 +41,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                fw_threshold(t, 'steered_min_vantages')::integer,
                fw_threshold(t, 'steered_min_answers')::integer,
                fw_threshold(t, 'steered_max_fluxiness')::double precision,
-               fw_threshold(t, 'steered_max_share'))::fw_thresholds $$;
+               fw_threshold(t, 'steered_max_overlap'))::fw_thresholds $$;
 COMMENT ON FUNCTION fw_thresholds(jsonb) IS
     'The thresholds of fw_label_rules out of a thresholds object; an error names a missing one.';
 
@@ -77,14 +77,6 @@ DECLARE
     takedown_min_share numeric := th.takedown_min_share;      -- %
     pool_min_hosting_share float8 := th.pool_min_hosting_share;  -- %
     pool_min_ttl int := th.pool_min_ttl;                      -- s
-    -- steered CDN: every answering vantage (at least steered_min_vantages,
-    -- each with steered_min_answers) keeps its own set of addresses
-    -- (fluxiness at each at most steered_max_fluxiness), and the sets differ
-    -- (no vantage saw more than steered_max_share % of them)
-    steered boolean := coalesce((f->>'answering_vantages')::int >= th.steered_min_vantages
-        AND (f->>'vantage_min_answers')::int >= th.steered_min_answers
-        AND (f->>'vantage_max_fluxiness')::float8 <= th.steered_max_fluxiness
-        AND (f->>'vantage_max_share')::numeric * 100 <= th.steered_max_share, false);
     nets text := format('%s IPs in %s %s', ips, shown, divname)
                  || CASE WHEN orgs < shown THEN format(' of %s organisations', orgs) ELSE '' END;
     seen text;      -- the rest of a flux or benign reason, after nets
@@ -140,16 +132,24 @@ BEGIN
     END IF;
     -- 3b. steered CDN: flux by the counts, but only because the vantages
     --     see different stable sets (caches inside ISP networks, geo
-    --     steering); flux rotates at each vantage, so it stays flux however
-    --     few vantages see it
-    IF label IN ('single_flux', 'double_flux') AND steered THEN
-        reason := format('%s: stable per vantage (%s vantages, at least %s answers each, each saw '
-                         'at most %s times its largest answer), different across vantages (at most '
-                         '%s%% of the addresses at one): a steered CDN, not flux', reason,
-                         f->>'answering_vantages', f->>'vantage_min_answers',
-                         f->>'vantage_max_fluxiness',
-                         round((f->>'vantage_max_share')::numeric * 100));
-        label := 'cdn'; score := 1 - (f->>'vantage_max_share')::real;
+    --     steering): at least steered_min_vantages got addresses, each in
+    --     steered_min_answers answers, their sets no larger than their
+    --     largest answers (vantage_fluxiness at most steered_max_fluxiness:
+    --     1 when each always got the same set), and the sets differ (an
+    --     address seen by at most steered_max_overlap % of them on average).
+    --     Flux rotates at each vantage, so it stays flux however few
+    --     vantages see it. Read only for flux: most domains are not.
+    IF label IN ('single_flux', 'double_flux')
+       AND coalesce((f->>'answering_vantages')::int >= th.steered_min_vantages
+                    AND (f->>'vantage_min_answers')::int >= th.steered_min_answers
+                    AND (f->>'vantage_fluxiness')::float8 <= th.steered_max_fluxiness
+                    AND (f->>'answering_overlap')::numeric * 100 <= th.steered_max_overlap, false) THEN
+        reason := format('%s: stable per vantage (%s vantages, at least %s answers each, vantage '
+                         'fluxiness %s), different across vantages (an address seen by %s%% of '
+                         'them on average): a steered CDN, not flux', reason,
+                         f->>'answering_vantages', f->>'vantage_min_answers', f->>'vantage_fluxiness',
+                         round((f->>'answering_overlap')::numeric * 100));
+        label := 'cdn'; score := 1 - (f->>'answering_overlap')::real;
     END IF;
     -- 4. takedown: it resolved, then failed (at least takedown_min_responses
     --    failures, and takedown_min_share % of what followed the last

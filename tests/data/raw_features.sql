@@ -101,7 +101,7 @@ WITH todo AS (
     GROUP BY 1
 ), pv AS (   -- per answering vantage: its answers, its largest, the addresses it saw
     SELECT domain_id, count(*) AS answering_vantages, min(answers) AS vantage_min_answers,
-           max(ips::numeric / max_n) AS fluxiness, max(ips) AS max_ips
+           sum(ips) AS seen, sum(max_n) AS largest_answers
     FROM (SELECT domain_id, vantage_id, count(*) AS answers, max(n) AS max_n
           FROM per_resp GROUP BY 1, 2) pa
     JOIN (SELECT domain_id, vantage_id, count(DISTINCT addr) AS ips FROM addr GROUP BY 1, 2) pi
@@ -148,8 +148,8 @@ SELECT resp.domain_id, jsonb_strip_nulls(jsonb_build_object(
     'gone_responses', after.gone_responses, 'nxdomain_after', after.nxdomain_after,
     'gone_since', to_char(after.gone_since AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"'),
     'answering_vantages', pv.answering_vantages, 'vantage_min_answers', pv.vantage_min_answers,
-    'vantage_max_fluxiness', round(pv.fluxiness, 2),
-    'vantage_max_share', round(pv.max_ips::numeric / ad.ips, 3),
+    'vantage_fluxiness', round(pv.seen::numeric / pv.largest_answers, 2),
+    'answering_overlap', round(pv.seen::numeric / ad.ips / pv.answering_vantages, 3),
     'orgs', CASE WHEN ai.addrs_without_asn = ai.addrs THEN NULL ELSE ai.orgs END))
 FROM resp
 LEFT JOIN ad USING (domain_id) LEFT JOIN asninfo ai USING (domain_id) LEFT JOIN pr USING (domain_id)

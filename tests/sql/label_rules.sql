@@ -2,7 +2,7 @@
 -- defaults"): just below, at and just above, with the label, score and
 -- reason each gives. Rules in precedence order: insufficient, unresolved,
 -- takedown, cdn, steered CDN, volunteer pool, flux (double, single), benign.
-\set t '{"window": 86400, "min_responses": 12, "cdn_min_share": 50, "flux_min_ips": 8, "flux_min_asns": 4, "flux_max_ttl": 300, "flux_min_fluxiness": 2, "ns_min_names": 3, "ns_min_asns": 3, "pool_min_hosting_share": 50, "pool_min_ttl": 60, "takedown_min_responses": 6, "takedown_min_share": 80, "steered_min_vantages": 2, "steered_min_answers": 4, "steered_max_fluxiness": 1, "steered_max_share": 75}'
+\set t '{"window": 86400, "min_responses": 12, "cdn_min_share": 50, "flux_min_ips": 8, "flux_min_asns": 4, "flux_max_ttl": 300, "flux_min_fluxiness": 2, "ns_min_names": 3, "ns_min_asns": 3, "pool_min_hosting_share": 50, "pool_min_ttl": 60, "takedown_min_responses": 6, "takedown_min_share": 80, "steered_min_vantages": 2, "steered_min_answers": 4, "steered_max_fluxiness": 1, "steered_max_overlap": 75}'
 CREATE TEMP TABLE cases (n serial, what text, f jsonb);
 -- the features of each case are added to 20 responses, all with addresses
 INSERT INTO cases (what, f) VALUES
@@ -61,24 +61,24 @@ INSERT INTO cases (what, f) VALUES
     ('pool, then gone', '{"ips": 8, "asns": 4, "fluxiness": 2, "min_ttl": 29, "max_ttl": 60, "hosting_share": 1, "gone_responses": 6, "responses_after_address": 6, "nxdomain_after": 6, "gone_since": "2026-11-27 07:13:13 UTC"}'),
 -- steered CDN (flux by the counts: 12 IPs in 6 ASNs, TTL 20): steered_min_vantages 2 ...
     ('flux, no per-vantage features', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4}'),
-    ('stable at 1 vantage', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 1, "vantage_min_answers": 20, "vantage_max_fluxiness": 1, "vantage_max_share": 0.333}'),
-    ('stable at 2 vantages', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 2, "vantage_min_answers": 10, "vantage_max_fluxiness": 1, "vantage_max_share": 0.5}'),
+    ('stable at 1 vantage', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 1, "vantage_min_answers": 20, "vantage_fluxiness": 1, "answering_overlap": 1}'),
+    ('stable at 2 vantages', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 2, "vantage_min_answers": 10, "vantage_fluxiness": 1, "answering_overlap": 0.5}'),
 -- ... steered_min_answers 4 at each ...
-    ('stable per vantage, 3 answers at one', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 3, "vantage_max_fluxiness": 1, "vantage_max_share": 0.333}'),
-    ('stable per vantage, 4 answers at one', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 4, "vantage_max_fluxiness": 1, "vantage_max_share": 0.333}'),
-    ('stable per vantage, 5 answers at one', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 5, "vantage_max_fluxiness": 1, "vantage_max_share": 0.333}'),
--- ... steered_max_fluxiness 1 at each (flux rotates at every vantage) ...
-    ('per-vantage fluxiness 1.01', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_max_fluxiness": 1.01, "vantage_max_share": 0.333}'),
-    ('rotating at each vantage', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_max_fluxiness": 3.5, "vantage_max_share": 0.917}'),
--- ... steered_max_share 75 %: the vantages' sets differ
-    ('one vantage saw 74%', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_max_fluxiness": 1, "vantage_max_share": 0.74}'),
-    ('one vantage saw 75%', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_max_fluxiness": 1, "vantage_max_share": 0.75}'),
-    ('one vantage saw 76%', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_max_fluxiness": 1, "vantage_max_share": 0.76}'),
+    ('stable per vantage, 3 answers at one', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 3, "vantage_fluxiness": 1, "answering_overlap": 0.333}'),
+    ('stable per vantage, 4 answers at one', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 4, "vantage_fluxiness": 1, "answering_overlap": 0.333}'),
+    ('stable per vantage, 5 answers at one', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 5, "vantage_fluxiness": 1, "answering_overlap": 0.333}'),
+-- ... steered_max_fluxiness 1 (flux rotates at every vantage) ...
+    ('vantage fluxiness 1.01', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_fluxiness": 1.01, "answering_overlap": 0.333}'),
+    ('rotating at each vantage', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_fluxiness": 3.5, "answering_overlap": 0.917}'),
+-- ... steered_max_overlap 75 %: the vantages' sets differ
+    ('addresses at 74% of the vantages', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_fluxiness": 1, "answering_overlap": 0.74}'),
+    ('addresses at 75% of the vantages', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_fluxiness": 1, "answering_overlap": 0.75}'),
+    ('addresses at 76% of the vantages', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_fluxiness": 1, "answering_overlap": 0.76}'),
 -- it revises double flux too, never a benign or cdn verdict, and a takedown quotes it
-    ('steered, name servers rotate', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_max_fluxiness": 1, "vantage_max_share": 0.333, "ns_names": 4, "ns_ips": 4, "ns_asns": 1}'),
-    ('stable per vantage, 3 ASNs', '{"ips": 12, "asns": 3, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_max_fluxiness": 1, "vantage_max_share": 0.333}'),
-    ('stable per vantage, in CDN ASNs', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "cdn_asn_share": 1, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_max_fluxiness": 1, "vantage_max_share": 0.333}'),
-    ('steered, then gone', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_max_fluxiness": 1, "vantage_max_share": 0.333, "gone_responses": 6, "responses_after_address": 6, "nxdomain_after": 6, "gone_since": "2026-11-27 07:13:13 UTC"}'),
+    ('steered, name servers rotate', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_fluxiness": 1, "answering_overlap": 0.333, "ns_names": 4, "ns_ips": 4, "ns_asns": 1}'),
+    ('stable per vantage, 3 ASNs', '{"ips": 12, "asns": 3, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_fluxiness": 1, "answering_overlap": 0.333}'),
+    ('stable per vantage, in CDN ASNs', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "cdn_asn_share": 1, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_fluxiness": 1, "answering_overlap": 0.333}'),
+    ('steered, then gone', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_fluxiness": 1, "answering_overlap": 0.333, "gone_responses": 6, "responses_after_address": 6, "nxdomain_after": 6, "gone_since": "2026-11-27 07:13:13 UTC"}'),
 -- flux_min_asns 4 counts organisations where the ASN data names them
     ('5 ASNs of 3 organisations', '{"ips": 40, "asns": 5, "orgs": 3, "min_ttl": 30, "fluxiness": 10}'),
     ('5 ASNs of 4 organisations', '{"ips": 40, "asns": 5, "orgs": 4, "min_ttl": 30, "fluxiness": 10}'),
