@@ -52,30 +52,37 @@ COMMENT ON FUNCTION fw_asn_orgs_refresh() IS
 -- The ASN (RANGES = asn_ranges) or the country (geo_ranges) of every known
 -- address looked up again, in addresses and in the domain_records holding
 -- it: asn load and geo load call it in the transaction that replaces the
--- table (and, for asn_ranges, rebuilds asn_orgs first). Rows whose value
--- stays are not written. Returns the addresses changed.
+-- table (for asn_ranges, asn_orgs rebuilt first and each ASN's
+-- organisation copied beside it). Rows whose value stays are not written.
+-- Returns the addresses changed.
 CREATE OR REPLACE FUNCTION fw_addresses_refresh(ranges regclass) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
-    col text := CASE ranges WHEN 'asn_ranges'::regclass THEN 'asn'
-                            WHEN 'geo_ranges'::regclass THEN 'country' END;
     n bigint;
 BEGIN
-    IF col IS NULL THEN
+    IF ranges = 'asn_ranges'::regclass THEN
+        PERFORM fw_asn_orgs_refresh();
+        -- the ASN looked up once per address (OFFSET 0), its organisation beside it
+        UPDATE addresses c SET asn = x.asn, org_asn = x.org_asn
+        FROM (SELECT a.addr, a.asn, coalesce(o.org_asn, a.asn) AS org_asn
+              FROM (SELECT addr, fw_asn(addr) AS asn FROM addresses OFFSET 0) a
+              LEFT JOIN asn_orgs o ON o.asn = a.asn) x
+        WHERE c.addr = x.addr AND (c.asn, c.org_asn) IS DISTINCT FROM (x.asn, x.org_asn);
+        GET DIAGNOSTICS n = ROW_COUNT;
+        UPDATE domain_records r SET asn = c.asn, org_asn = c.org_asn FROM addresses c
+        WHERE r.addr = c.addr AND (r.asn, r.org_asn) IS DISTINCT FROM (c.asn, c.org_asn);
+    ELSIF ranges = 'geo_ranges'::regclass THEN
+        UPDATE addresses c SET country = x.v FROM (SELECT addr, fw_country(addr) AS v FROM addresses) x
+        WHERE c.addr = x.addr AND c.country IS DISTINCT FROM x.v;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        UPDATE domain_records r SET country = c.country FROM addresses c
+        WHERE r.addr = c.addr AND r.country IS DISTINCT FROM c.country;
+    ELSE
         RAISE EXCEPTION 'fw_addresses_refresh: % is not a range table', ranges;
     END IF;
-    IF col = 'asn' THEN
-        PERFORM fw_asn_orgs_refresh();
-    END IF;
-    EXECUTE format('UPDATE addresses c SET %1$I = x.v FROM (SELECT addr, %2$I(addr) AS v FROM addresses) x '
-                   'WHERE c.addr = x.addr AND c.%1$I IS DISTINCT FROM x.v',
-                   col, CASE col WHEN 'asn' THEN 'fw_asn' ELSE 'fw_country' END);
-    GET DIAGNOSTICS n = ROW_COUNT;
-    EXECUTE format('UPDATE domain_records r SET %1$I = c.%1$I FROM addresses c '
-                   'WHERE r.addr = c.addr AND r.%1$I IS DISTINCT FROM c.%1$I', col);
     RETURN n;
 END $$;
 COMMENT ON FUNCTION fw_addresses_refresh(regclass) IS
-    'asn load / geo load: the ASN (asn_ranges; and asn_orgs rebuilt) or country (geo_ranges) of '
-    'every known address (addresses, domain_records) looked up again; returns how many addresses '
-    'changed.';
+    'asn load / geo load: the ASN and its organisation (asn_ranges; asn_orgs rebuilt first) or '
+    'the country (geo_ranges) of every known address (addresses, domain_records) looked up again; '
+    'returns how many addresses changed.';

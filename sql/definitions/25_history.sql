@@ -332,19 +332,23 @@ BEGIN
     WHERE k.qname_id = 0 AND k.qtype IN (1, 28) AND k.observed_at > r.last_address_at
       AND (k.rcode <> 0 OR cardinality(k.rrtypes) > 0);
 
-    INSERT INTO addresses (addr, asn, country)
-    SELECT a.addr, fw_asn(a.addr), fw_country(a.addr)
+    -- a new address: its ASN (looked up once: OFFSET 0), that ASN's
+    -- organisation, its country
+    INSERT INTO addresses (addr, asn, org_asn, country)
+    SELECT a.addr, s.asn, coalesce(o.org_asn, s.asn), fw_country(a.addr)
     FROM (SELECT DISTINCT x.addr FROM stage_answers x WHERE x.addr IS NOT NULL) a
+    CROSS JOIN LATERAL (SELECT fw_asn(a.addr) AS asn OFFSET 0) s
+    LEFT JOIN asn_orgs o ON o.asn = s.asn
     WHERE NOT EXISTS (SELECT 1 FROM addresses c WHERE c.addr = a.addr)
     ORDER BY 1 ON CONFLICT (addr) DO NOTHING;
 
     -- each record data of the batch per domain, and the networks of its
-    -- addresses, an address with its ASN and country from addresses; the
-    -- vantages array grows only when a new vantage sees it
+    -- addresses, an address with its ASN, organisation and country from
+    -- addresses; the vantages array grows only when a new vantage sees it
     INSERT INTO domain_records AS r (domain_id, kind, rdata, addr, first_seen, last_seen, records,
-                                     ttl_min, ttl_max, vantages, asn, country)
+                                     ttl_min, ttl_max, vantages, asn, org_asn, country)
     SELECT x.domain_id, x.kind, x.rdata, x.addr, x.first_seen, x.last_seen, x.records, x.ttl_min,
-           x.ttl_max, x.vantages, c.asn, c.country
+           x.ttl_max, x.vantages, c.asn, c.org_asn, c.country
     FROM (SELECT a.domain_id, k.kind,
                  CASE WHEN k.net IS NULL THEN coalesce(host(a.addr), a.target, '') ELSE k.net::text END
                      AS rdata,

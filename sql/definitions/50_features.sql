@@ -19,8 +19,8 @@ COMMENT ON FUNCTION fw_holz(bigint, bigint) IS
 -- Read from the scoring rollup, never from the raw lookups (tables:
 -- sql/012_score_rollup.sql; docs/scoring.md): the domain's lookup_days
 -- rows (lookups by outcome, answers and addresses per answer), its
--- domain_records rows (addresses with their ASN, whose organisation
--- asn_orgs names, and country, NS names,
+-- domain_records rows (addresses with their ASN, its organisation and
+-- their country, NS names,
 -- CNAME targets, its name servers' addresses) and its after_address rows
 -- (what followed its last address). A row is in the window when it last
 -- held (last_at, last_seen) within it, and then counts whole: exact when the
@@ -90,7 +90,7 @@ WITH todo AS (   -- every domain of the range, or (only_changed) those
            sum(cardinality(r.vantages)) FILTER (WHERE r.kind = 1) AS seen_by,
            count(DISTINCT r.asn) FILTER (WHERE r.kind = 1) AS asns,
            -- organisations: one company's several ASNs count once
-           count(DISTINCT coalesce(o.org_asn, r.asn)) FILTER (WHERE r.kind = 1) AS orgs,
+           count(DISTINCT r.org_asn) FILTER (WHERE r.kind = 1) AS orgs,
            count(*) FILTER (WHERE r.kind = 1 AND r.asn IS NULL) AS addrs_without_asn,
            avg((r.asn IN (SELECT c.asn FROM cdn_asns c))::int) FILTER (WHERE r.kind = 1) AS cdn_asn_share,
            avg(coalesce(r.asn IN (SELECT h.asn FROM hosting_asns h), false)::int)
@@ -113,7 +113,6 @@ WITH todo AS (   -- every domain of the range, or (only_changed) those
            count(DISTINCT r.asn) FILTER (WHERE r.kind = 4) AS ns_asns,
            count(*) FILTER (WHERE r.kind = 7) AS ns_slash16s
     FROM domain_records r JOIN todo t USING (domain_id)
-    LEFT JOIN asn_orgs o ON o.asn = r.asn
     WHERE r.last_seen >= since AND r.domain_id BETWEEN first_id AND last_id
     GROUP BY 1
 ), after AS (    -- the domain's own A/AAAA lookups after its last address (none
