@@ -207,8 +207,8 @@ static const struct cfg_field scoring_fields[] = {
 	    "taken down: and at least this percent of the responses after the last address"),
 	INT(struct cfg_scoring, steered_min_vantages, 1, 1000, "2",
 	    "not flux but a steered CDN: addresses answered at this many vantages (1000 = never)"),
-	INT(struct cfg_scoring, steered_min_answers, 1, 1000000, "4",
-	    "steered CDN: and at least this many answers at each of them"),
+	INT(struct cfg_scoring, steered_min_answers, 1, 1000000, "3",
+	    "steered CDN: and at least this many answers at each of them (fewer: insufficient)"),
 	INT(struct cfg_scoring, steered_max_fluxiness, 1, 100000, "1",
 	    "steered CDN: the addresses each saw, summed, / their largest answers, at most this "
 	    "(1: every vantage always got the same set)"),

@@ -132,24 +132,33 @@ BEGIN
     END IF;
     -- 3b. steered CDN: flux by the counts, but only because the vantages
     --     see different stable sets (caches inside ISP networks, geo
-    --     steering): at least steered_min_vantages got addresses, each in
-    --     steered_min_answers answers, their sets no larger than their
-    --     largest answers (vantage_fluxiness at most steered_max_fluxiness:
-    --     1 when each always got the same set), and the sets differ (an
-    --     address seen by at most steered_max_overlap % of them on average).
-    --     Flux rotates at each vantage, so it stays flux however few
-    --     vantages see it. Read only for flux: most domains are not.
+    --     steering): at least steered_min_vantages got addresses, their sets
+    --     no larger than their largest answers (vantage_fluxiness at most
+    --     steered_max_fluxiness: 1 when each always got the same set), and
+    --     the sets differ (an address seen by at most steered_max_overlap %
+    --     of them on average); cdn once each has steered_min_answers
+    --     answers, insufficient until then: a vantage answered once is
+    --     always "stable", so flux seen once per vantage looks steered, and
+    --     a steered CDN scored before that is not flux either. Flux rotates
+    --     at each vantage, so it stays flux however few vantages see it.
+    --     Read only for flux: most domains are not.
     IF label IN ('single_flux', 'double_flux')
        AND coalesce((f->>'answering_vantages')::int >= th.steered_min_vantages
-                    AND (f->>'vantage_min_answers')::int >= th.steered_min_answers
                     AND (f->>'vantage_fluxiness')::float8 <= th.steered_max_fluxiness
                     AND (f->>'answering_overlap')::numeric * 100 <= th.steered_max_overlap, false) THEN
         reason := format('%s: stable per vantage (%s vantages, at least %s answers each, vantage '
                          'fluxiness %s), different across vantages (an address seen by %s%% of '
-                         'them on average): a steered CDN, not flux', reason,
-                         f->>'answering_vantages', f->>'vantage_min_answers', f->>'vantage_fluxiness',
+                         'them on average)', reason, f->>'answering_vantages',
+                         f->>'vantage_min_answers', f->>'vantage_fluxiness',
                          round((f->>'answering_overlap')::numeric * 100));
-        label := 'cdn'; score := 1 - (f->>'answering_overlap')::real;
+        IF (f->>'vantage_min_answers')::int >= th.steered_min_answers THEN
+            reason := reason || ': a steered CDN, not flux';
+            label := 'cdn'; score := 1 - (f->>'answering_overlap')::real;
+        ELSE
+            reason := reason || format(' so far: %s answers at each needed to tell a steered CDN '
+                                       'from flux', th.steered_min_answers);
+            label := 'insufficient'; score := 0;
+        END IF;
     END IF;
     -- 4. takedown: it resolved, then failed (at least takedown_min_responses
     --    failures, and takedown_min_share % of what followed the last

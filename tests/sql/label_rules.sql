@@ -2,7 +2,7 @@
 -- defaults"): just below, at and just above, with the label, score and
 -- reason each gives. Rules in precedence order: insufficient, unresolved,
 -- takedown, cdn, steered CDN, volunteer pool, flux (double, single), benign.
-\set t '{"window": 86400, "min_responses": 12, "cdn_min_share": 50, "flux_min_ips": 8, "flux_min_asns": 4, "flux_max_ttl": 300, "flux_min_fluxiness": 2, "ns_min_names": 3, "ns_min_asns": 3, "pool_min_hosting_share": 50, "pool_min_ttl": 60, "takedown_min_responses": 6, "takedown_min_share": 80, "steered_min_vantages": 2, "steered_min_answers": 4, "steered_max_fluxiness": 1, "steered_max_overlap": 75}'
+\set t '{"window": 86400, "min_responses": 12, "cdn_min_share": 50, "flux_min_ips": 8, "flux_min_asns": 4, "flux_max_ttl": 300, "flux_min_fluxiness": 2, "ns_min_names": 3, "ns_min_asns": 3, "pool_min_hosting_share": 50, "pool_min_ttl": 60, "takedown_min_responses": 6, "takedown_min_share": 80, "steered_min_vantages": 2, "steered_min_answers": 3, "steered_max_fluxiness": 1, "steered_max_overlap": 75}'
 CREATE TEMP TABLE cases (n serial, what text, f jsonb);
 -- the features of each case are added to 20 responses, all with addresses
 INSERT INTO cases (what, f) VALUES
@@ -63,13 +63,14 @@ INSERT INTO cases (what, f) VALUES
     ('flux, no per-vantage features', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4}'),
     ('stable at 1 vantage', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 1, "vantage_min_answers": 20, "vantage_fluxiness": 1, "answering_overlap": 1}'),
     ('stable at 2 vantages', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 2, "vantage_min_answers": 10, "vantage_fluxiness": 1, "answering_overlap": 0.5}'),
--- ... steered_min_answers 4 at each ...
+-- ... steered_min_answers 3 at each (insufficient until then) ...
+    ('stable per vantage, 2 answers at one', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 2, "vantage_fluxiness": 1, "answering_overlap": 0.333}'),
     ('stable per vantage, 3 answers at one', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 3, "vantage_fluxiness": 1, "answering_overlap": 0.333}'),
     ('stable per vantage, 4 answers at one', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 4, "vantage_fluxiness": 1, "answering_overlap": 0.333}'),
-    ('stable per vantage, 5 answers at one', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 5, "vantage_fluxiness": 1, "answering_overlap": 0.333}'),
 -- ... steered_max_fluxiness 1 (flux rotates at every vantage) ...
     ('vantage fluxiness 1.01', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_fluxiness": 1.01, "answering_overlap": 0.333}'),
     ('rotating at each vantage', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_fluxiness": 3.5, "answering_overlap": 0.917}'),
+    ('rotating, 2 answers at each vantage', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 2, "vantage_fluxiness": 2, "answering_overlap": 0.333}'),
 -- ... steered_max_overlap 75 %: the vantages' sets differ
     ('addresses at 74% of the vantages', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_fluxiness": 1, "answering_overlap": 0.74}'),
     ('addresses at 75% of the vantages', '{"ips": 12, "asns": 6, "min_ttl": 20, "fluxiness": 4, "answering_vantages": 3, "vantage_min_answers": 10, "vantage_fluxiness": 1, "answering_overlap": 0.75}'),

@@ -28,7 +28,7 @@ INSERT INTO stage_answers (domain_id, observed_at, vantage_id, qtype, rrtype, tt
 SELECT d, now() - i * interval '1 second', 100, 1, 1, 60, '192.0.2.1'
 FROM generate_series(1001, 1002) d, generate_series(1, 12) i;
 SELECT fw_store_batch();
-\set t '{"window": 86400, "min_responses": 12, "cdn_min_share": 50, "flux_min_ips": 8, "flux_min_asns": 4, "flux_max_ttl": 300, "flux_min_fluxiness": 2, "ns_min_names": 3, "ns_min_asns": 3, "pool_min_hosting_share": 50, "pool_min_ttl": 60, "takedown_min_responses": 6, "takedown_min_share": 80, "steered_min_vantages": 2, "steered_min_answers": 4, "steered_max_fluxiness": 1, "steered_max_overlap": 75}'
+\set t '{"window": 86400, "min_responses": 12, "cdn_min_share": 50, "flux_min_ips": 8, "flux_min_asns": 4, "flux_max_ttl": 300, "flux_min_fluxiness": 2, "ns_min_names": 3, "ns_min_asns": 3, "pool_min_hosting_share": 50, "pool_min_ttl": 60, "takedown_min_responses": 6, "takedown_min_share": 80, "steered_min_vantages": 2, "steered_min_answers": 3, "steered_max_fluxiness": 1, "steered_max_overlap": 75}'
 CREATE VIEW pg_temp.state AS
 SELECT name, last_label, settled_passes, next_due_at <= now() AS due_now
 FROM domains WHERE id > 1000 ORDER BY id;

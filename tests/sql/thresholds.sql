@@ -2,7 +2,7 @@
 -- number; a missing one is an error naming it, never a NULL that would
 -- silently switch a rule off. "window" is stored with the verdicts for the
 -- reader, no rule reads it.
-\set t '{"window": 86400, "min_responses": 12, "cdn_min_share": 50, "flux_min_ips": 8, "flux_min_asns": 4, "flux_max_ttl": 300, "flux_min_fluxiness": 2, "ns_min_names": 3, "ns_min_asns": 3, "pool_min_hosting_share": 50, "pool_min_ttl": 60, "takedown_min_responses": 6, "takedown_min_share": 80, "steered_min_vantages": 2, "steered_min_answers": 4, "steered_max_fluxiness": 1, "steered_max_overlap": 75}'
+\set t '{"window": 86400, "min_responses": 12, "cdn_min_share": 50, "flux_min_ips": 8, "flux_min_asns": 4, "flux_max_ttl": 300, "flux_min_fluxiness": 2, "ns_min_names": 3, "ns_min_asns": 3, "pool_min_hosting_share": 50, "pool_min_ttl": 60, "takedown_min_responses": 6, "takedown_min_share": 80, "steered_min_vantages": 2, "steered_min_answers": 3, "steered_max_fluxiness": 1, "steered_max_overlap": 75}'
 \set f '{"responses": 20, "address_responses": 20, "ips": 8, "asns": 4, "fluxiness": 2, "min_ttl": 3}'
 SELECT label, reason FROM fw_label(:'f', :'t');
 
