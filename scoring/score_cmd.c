@@ -242,9 +242,9 @@ score_run(struct cli *cli, int argc, char **argv)
 	scored = score_shares(st, sh, n);
 	/* the latest labels as the pass left them in domains (v_verdicts would
 	 * sort every verdict ever stored: 0.27 s of an incremental pass at 100k) */
-	if (scored >= 0)
-		scored = score_print_query(st, "SELECT last_label AS label, count(*) AS domains "
-		    "FROM domains WHERE last_label IS NOT NULL GROUP BY 1 ORDER BY 1", 0, NULL);
+	if (scored >= 0 && score_print_query(st, "SELECT last_label AS label, count(*) AS domains "
+	    "FROM domains WHERE last_label IS NOT NULL GROUP BY 1 ORDER BY 1", 0, NULL) != 0)
+		scored = -1;
 	store_close(st);
 	return scored < 0 ? CLI_RUNTIME : CLI_OK;
 }

@@ -54,20 +54,26 @@ CREATE OR REPLACE FUNCTION fw_partition_end(bound text) RETURNS timestamptz
 COMMENT ON FUNCTION fw_partition_end(text) IS
     'The end of a time partition''s range, from its bound expression (NULL: the default partition).';
 
+-- Every partition of visits with its name and range (NULL for the default
+-- partition): what retention, compaction and the fold each look up.
+CREATE OR REPLACE FUNCTION fw_raw_partitions(OUT part regclass, OUT name text,
+                                             OUT range_start timestamptz, OUT range_end timestamptz)
+RETURNS SETOF record LANGUAGE sql STABLE AS $$
+SELECT c.oid::regclass, c.relname::text, fw_partition_start(b.bound), fw_partition_end(b.bound)
+FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+CROSS JOIN LATERAL (SELECT pg_get_expr(c.relpartbound, c.oid) AS bound) b
+WHERE i.inhparent = 'visits'::regclass $$;
+COMMENT ON FUNCTION fw_raw_partitions() IS
+    'The partitions of visits: regclass, name, start and end of the range (NULL: the default).';
+
 -- Drop the partitions whose whole range is older than cutoff. Returns how many.
 CREATE OR REPLACE FUNCTION fw_partitions_drop_before(cutoff timestamptz) RETURNS integer
     LANGUAGE plpgsql AS $$
 DECLARE r record; dropped integer := 0;
 BEGIN
-    FOR r IN SELECT c.oid::regclass AS part, pg_get_expr(c.relpartbound, c.oid) AS bound
-             FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-             WHERE i.inhparent = 'visits'::regclass
-    LOOP
-        CONTINUE WHEN r.bound = 'DEFAULT';
-        IF fw_partition_end(r.bound) <= cutoff THEN
-            EXECUTE format('DROP TABLE %s', r.part);
-            dropped := dropped + 1;
-        END IF;
+    FOR r IN SELECT p.part FROM fw_raw_partitions() p WHERE p.range_end <= cutoff LOOP
+        EXECUTE format('DROP TABLE %s', r.part);
+        dropped := dropped + 1;
     END LOOP;
     RETURN dropped;
 END $$;

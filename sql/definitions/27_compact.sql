@@ -13,13 +13,11 @@
 CREATE OR REPLACE FUNCTION fw_compact_next(before timestamptz, OUT part regclass, OUT name text,
                                            OUT after_domain bigint)
 LANGUAGE sql STABLE AS $$
-SELECT c.oid::regclass, c.relname::text, coalesce(k.after_domain, -1)
-FROM pg_inherits i
-JOIN pg_class c ON c.oid = i.inhrelid
-LEFT JOIN visits_compacted k ON k.part = c.relname
-WHERE i.inhparent = 'visits'::regclass AND NOT coalesce(k.done, false)
-  AND fw_partition_end(pg_get_expr(c.relpartbound, c.oid)) <= before
-ORDER BY fw_partition_end(pg_get_expr(c.relpartbound, c.oid))
+SELECT p.part, p.name, coalesce(k.after_domain, -1)
+FROM fw_raw_partitions() p
+LEFT JOIN visits_compacted k ON k.part = p.name
+WHERE NOT coalesce(k.done, false) AND p.range_end <= before
+ORDER BY p.range_end
 LIMIT 1 $$;
 
 -- Repack the rows of the domains in (lo, hi] of partition PART into one

@@ -56,9 +56,7 @@ SELECT count(*) FROM gone $$;
 
 -- The start of the oldest partition of visits but the default (NULL: none).
 CREATE OR REPLACE FUNCTION fw_raw_start() RETURNS timestamptz LANGUAGE sql STABLE AS $$
-SELECT min(fw_partition_start(pg_get_expr(c.relpartbound, c.oid)))
-FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-WHERE i.inhparent = 'visits'::regclass $$;
+SELECT min(range_start) FROM fw_raw_partitions() $$;
 
 -- Fold the runs that ended before the raw lookups kept, and then drop the
 -- answer sets unused since, for about BUDGET of time (one step at least):
